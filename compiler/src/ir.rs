@@ -1,0 +1,116 @@
+//! The checked intermediate representation: a whole project with every name resolved.
+//!
+//! Both front ends produce it — the scratchblocks text parser and (later) the .sb3 loader — and
+//! the one back end (`codegen`) turns it into bytecode. It keeps Scratch's shape (targets,
+//! scripts, blocks with inputs and fields by catalog argument) so it can also be written back out
+//! as text or .sb3.
+//!
+//! Architecture Invariant: an `ir::Project` is checked. Every variable and list reference holds a
+//! valid slot, every custom block call names a procedure of its target, and every block's `args`
+//! has one entry per [`BlockSpec::args`] entry. The back end relies on this and does not report
+//! user errors.
+
+use crate::catalog::BlockSpec;
+pub use starling_runtime::program::{SourceLoc, TargetDef};
+
+/// A whole project: the stage first, then the sprites from back to front.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    pub targets: Vec<Target>,
+}
+
+/// The stage or a sprite: its declarations and initial state (`def`) and its code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Name, variables, lists, costumes, sounds and initial state. For the stage, `variables`
+    /// and `lists` are the global ones.
+    pub def: TargetDef,
+    pub scripts: Vec<Script>,
+    pub procedures: Vec<Procedure>,
+}
+
+/// A stack of blocks. Scripts whose first block is not a hat never run (as in Scratch) but are
+/// kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    /// The hat block, if the script starts with one.
+    pub hat: Option<Block>,
+    pub body: Vec<Block>,
+    pub loc: SourceLoc,
+}
+
+/// A custom block definition (`define …`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Procedure {
+    /// Scratch's proccode: the block's words with `%s` for number/text and `%b` for boolean
+    /// parameters, e.g. `jump %s times`.
+    pub proccode: String,
+    pub params: Vec<Param>,
+    /// "Run without screen refresh".
+    pub warp: bool,
+    pub body: Vec<Block>,
+    pub loc: SourceLoc,
+}
+
+/// A custom block parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    /// `<name>` boolean parameter rather than `(name)` number/text.
+    pub boolean: bool,
+}
+
+/// One block, hat, stack block or reporter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub spec: &'static BlockSpec,
+    /// One entry per `spec.args`, in that order. For `procedures_call`, one entry per parameter
+    /// of the called procedure instead.
+    pub args: Vec<Arg>,
+    /// One entry per substack of `spec` (`spec.substacks`).
+    pub substacks: Vec<Vec<Block>>,
+    /// For `procedures_call`: the index of the called procedure in its target's `procedures`.
+    pub call: Option<u32>,
+    pub loc: SourceLoc,
+}
+
+/// What fills an argument slot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Nothing: an empty boolean slot, or an empty input.
+    Empty,
+    /// A literal typed into the slot, or a menu choice by its stored value (`_random_`,
+    /// `COLOR`, a costume name, a message name, `#ff0000`).
+    Literal(String),
+    /// A reporter dropped into the slot.
+    Expr(Box<Expr>),
+    /// A variable field (`set [score v] to`).
+    Var(VarRef),
+    /// A list field (`add [x] to [fruits v]`).
+    List(ListRef),
+}
+
+/// A reporter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A reporter block of the catalog (`(a) + (b)`, `(x position)`, …).
+    Block(Block),
+    /// A variable reporter `(score)`.
+    Var(VarRef),
+    /// A list reporter `(fruits)`: the list as text.
+    List(ListRef),
+    /// A custom block parameter reporter. `index` is the parameter's position in the enclosing
+    /// procedure, or `None` when used outside it (Scratch then reports 0 or false).
+    Param { name: String, boolean: bool, index: Option<u32> },
+}
+
+/// A resolved variable: its name and slot (an `isa` slot operand: `isa::LOCAL` set for the
+/// sprite's own variables).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarRef {
+    pub name: String,
+    pub slot: u32,
+}
+
+/// A resolved list.
+pub type ListRef = VarRef;
