@@ -16,7 +16,7 @@ use starling_runtime::isa::Instr;
 use starling_runtime::program::{Chunk, Hat, ProcDef, Program, ScriptDef, SourceLoc};
 use starling_runtime::value::{js_string_to_number, Value};
 
-use crate::catalog::{BlockSpec, Shape};
+use crate::catalog::Shape;
 use crate::diag::{Diagnostic, Message};
 use crate::ir::{self, Arg, Block, Expr};
 
@@ -724,7 +724,7 @@ impl Gen {
                 self.push_const(v, loc);
             }
             other => {
-                if is_shadow(b.spec) {
+                if b.spec.is_shadow() {
                     // A menu or shadow block used as a value: its first field is the value.
                     let value = match b.args.first() {
                         Some(Arg::Literal(s)) => s.clone(),
@@ -793,30 +793,6 @@ fn is_plain_number(text: &str) -> bool {
     !text.trim().is_empty() && js_string_to_number(text).is_finite()
 }
 
-fn is_shadow(spec: &BlockSpec) -> bool {
-    spec.opcode.ends_with("_menu")
-        || spec.opcode.contains("_menu_")
-        || matches!(
-            spec.opcode,
-            "math_number"
-                | "math_positive_number"
-                | "math_whole_number"
-                | "math_integer"
-                | "math_angle"
-                | "text"
-                | "colour_picker"
-                | "looks_costume"
-                | "looks_backdrops"
-                | "sound_sounds_menu"
-                | "sensing_touchingobjectmenu"
-                | "sensing_distancetomenu"
-                | "sensing_keyoptions"
-                | "sensing_of_object_menu"
-                | "control_create_clone_of_menu"
-                | "event_broadcast_menu"
-        )
-}
-
 /// Graphic effect operand of `ChangeEffect`/`SetEffect`.
 fn graphic_effect(name: &str) -> u32 {
     match name.to_ascii_uppercase().as_str() {
@@ -855,5 +831,115 @@ fn mathop(name: &str) -> u32 {
         "10 ^" => 13,
         // Scratch's mathop returns 0 for an unknown operator.
         _ => 14,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::block;
+    use crate::ir::{Project, Script, Target, TargetDef, VarRef};
+
+    fn blk(opcode: &str, args: Vec<Arg>, substacks: Vec<Vec<Block>>) -> Block {
+        Block {
+            spec: block(opcode).unwrap_or_else(|| panic!("{opcode} is in the catalog")),
+            args,
+            substacks,
+            call: None,
+            loc: SourceLoc::Span { start: 0, end: 1 },
+        }
+    }
+
+    fn lit(s: &str) -> Arg {
+        Arg::Literal(s.to_string())
+    }
+
+    fn one_script(body: Vec<Block>) -> Program {
+        let mut stage = TargetDef::new("Stage", true);
+        stage.variables.push(starling_runtime::program::VarDef {
+            name: "n".into(),
+            id: None,
+            initial: Value::Num(0.0),
+        });
+        let project = Project {
+            targets: vec![
+                Target { def: stage, scripts: vec![], procedures: vec![] },
+                Target {
+                    def: TargetDef::new("Sprite1", false),
+                    scripts: vec![Script {
+                        hat: Some(blk("event_whenflagclicked", vec![], vec![])),
+                        body,
+                        loc: SourceLoc::None,
+                    }],
+                    procedures: vec![],
+                },
+            ],
+        };
+        let (program, diags) = generate(&project);
+        assert!(diags.is_empty(), "{diags:?}");
+        program
+    }
+
+    #[test]
+    fn repeat_loop_yields_at_the_end_of_each_iteration() {
+        let n = VarRef { name: "n".into(), slot: 0 };
+        let program = one_script(vec![blk(
+            "control_repeat",
+            vec![lit("3")],
+            vec![vec![blk("data_changevariableby", vec![Arg::Var(n), lit("1")], vec![])]],
+        )]);
+        let code = &program.chunks[program.scripts[0].chunk as usize].code;
+        assert_eq!(
+            code,
+            &vec![
+                Instr::Const { k: 0 },
+                Instr::RepeatInit,
+                Instr::RepeatStep { exit: 7 },
+                Instr::Const { k: 1 },
+                Instr::ChangeVar { var: 0 },
+                Instr::Yield,
+                Instr::Jump { target: 2 },
+                Instr::End,
+            ]
+        );
+        // Both literals only feed toNumber, so they are stored as numbers.
+        assert_eq!(program.constants, vec![Value::Num(3.0), Value::Num(1.0)]);
+        assert_eq!(program.scripts[0].hat, Hat::Flag);
+    }
+
+    #[test]
+    fn literals_keep_their_text_where_the_text_matters() {
+        let program = one_script(vec![
+            blk("looks_say", vec![lit("1.0")], vec![]),
+            blk("looks_say", vec![lit("007")], vec![]),
+        ]);
+        assert_eq!(program.constants, vec![Value::from("1.0"), Value::from("007")]);
+    }
+
+    #[test]
+    fn if_else_jumps_around_both_branches() {
+        let cond = Arg::Expr(Box::new(Expr::Block(blk(
+            "operator_gt",
+            vec![lit("2"), lit("1")],
+            vec![],
+        ))));
+        let program = one_script(vec![blk(
+            "control_if_else",
+            vec![cond],
+            vec![
+                vec![blk("looks_say", vec![lit("yes")], vec![])],
+                vec![blk("looks_say", vec![lit("no")], vec![])],
+            ],
+        )]);
+        let code = &program.chunks[0].code;
+        let names: Vec<String> = code.iter().map(|i| i.to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "Const k=0", "Const k=1", "Gt", "JumpIfFalse target=7", "Const k=2",
+                "Say kind=0", "Jump target=9", "Const k=3", "Say kind=0", "End"
+            ]
+        );
+        assert_eq!(program.chunks[0].locs.len(), code.len());
     }
 }
