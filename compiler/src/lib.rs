@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod codegen;
 pub mod diag;
 pub mod ir;
+pub mod sb3;
 pub mod syntax;
 
 pub use catalog::Lang;

@@ -11,7 +11,8 @@ pub struct Input {
     pub mouse_x: f64,
     pub mouse_y: f64,
     pub mouse_down: bool,
-    /// Sprites clicked since the last frame, by target index (0 is the stage).
+    /// Sprites clicked since the last frame, by [`crate::vm::SpriteState::id`]: the target index
+    /// for the stage (0) and the original sprites; clones have their own ids.
     pub clicked: Vec<u32>,
 }
 
@@ -48,8 +49,21 @@ pub enum PenEvent {
     Line { x0: f64, y0: f64, x1: f64, y1: f64, rgba: [f32; 4], size: f64 },
     /// A dot where the pen went down.
     Dot { x: f64, y: f64, rgba: [f32; 4], size: f64 },
-    /// Stamp the sprite (by its current index in the drawable list).
-    Stamp { target: String },
+    /// Stamp the sprite as it looks at this moment: `target` names it, the other fields are its
+    /// state when it was stamped (a sprite may move and stamp many times in one frame).
+    Stamp {
+        target: String,
+        /// The sprite's [`crate::vm::SpriteState::id`] (clones share their sprite's name).
+        id: u32,
+        costume: usize,
+        x: f64,
+        y: f64,
+        direction: f64,
+        size: f64,
+        rotation_style: crate::program::RotationStyle,
+        /// color, fisheye, whirl, pixelate, mosaic, brightness, ghost.
+        effects: [f64; 7],
+    },
 }
 
 /// Sound commands.

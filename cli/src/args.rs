@@ -1,0 +1,200 @@
+//! The command line, parsed by hand: a handful of options does not need a dependency.
+
+use starling_compiler::{Lang, Message};
+
+use crate::run::{Limit, RunOptions, DEFAULT_SECONDS};
+use crate::text;
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Run { file: String, options: RunOptions },
+    Check { file: String },
+    Disasm { file: String },
+    Bench { reps: u32 },
+    Help,
+    Version,
+}
+
+/// A parsed command line: the command and the language of messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Args {
+    pub command: Command,
+    pub lang: Lang,
+}
+
+/// A command-line mistake: the message, and the language it should be shown in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArgError {
+    pub message: Message,
+    pub lang: Lang,
+}
+
+/// Parses the arguments after the program name. `default_lang` is used unless `--lang` is given.
+pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
+    // `--lang` applies to every message, including mistakes found before it, so find it first.
+    let mut lang = default_lang;
+    let mut i = 0;
+    while i < args.len() {
+        let (name, inline) = split_option(&args[i]);
+        if name == "--lang" {
+            let value = match inline {
+                Some(v) => Some(v.to_string()),
+                None => args.get(i + 1).cloned(),
+            };
+            match value.as_deref().map(Lang::parse) {
+                Some(Some(l)) => lang = l,
+                Some(None) => {
+                    return Err(ArgError { message: text::bad_lang(value.as_deref().unwrap_or("")), lang })
+                }
+                None => return Err(ArgError { message: text::missing_value("--lang"), lang }),
+            }
+        }
+        i += 1;
+    }
+    let fail = |message: Message| ArgError { message, lang };
+
+    let Some(cmd) = args.first() else {
+        return Ok(Args { command: Command::Help, lang });
+    };
+    let rest = &args[1..];
+    let mut file: Option<String> = None;
+    let mut seconds: Option<f64> = None;
+    let mut frames: Option<u64> = None;
+    let mut options = RunOptions { lang, ..RunOptions::default() };
+    let mut reps: u32 = 3;
+    let is_run = cmd == "run";
+    let is_bench = cmd == "bench";
+    match cmd.as_str() {
+        "help" | "--help" | "-h" => return Ok(Args { command: Command::Help, lang }),
+        "version" | "--version" | "-V" => return Ok(Args { command: Command::Version, lang }),
+        "run" | "check" | "disasm" | "bench" => {}
+        other => return Err(fail(text::unknown_command(other))),
+    }
+
+    let mut i = 0;
+    while i < rest.len() {
+        let arg = &rest[i];
+        let (name, inline) = split_option(arg);
+        // Takes the option's value: `--opt=value` or `--opt value`.
+        let value = |i: &mut usize| -> Result<String, ArgError> {
+            if let Some(v) = inline {
+                return Ok(v.to_string());
+            }
+            *i += 1;
+            rest.get(*i).cloned().ok_or_else(|| fail(text::missing_value(name)))
+        };
+        match name {
+            "--help" | "-h" => return Ok(Args { command: Command::Help, lang }),
+            "--lang" => {
+                value(&mut i)?;
+            }
+            "--seconds" if is_run => {
+                let v = value(&mut i)?;
+                match v.trim().parse::<f64>() {
+                    Ok(s) if s >= 0.0 && s.is_finite() => seconds = Some(s),
+                    _ => return Err(fail(text::bad_number(name, &v))),
+                }
+            }
+            "--frames" if is_run => {
+                let v = value(&mut i)?;
+                frames = Some(v.trim().parse().map_err(|_| fail(text::bad_number(name, &v)))?);
+            }
+            "--seed" if is_run => {
+                let v = value(&mut i)?;
+                options.seed = v.trim().parse().map_err(|_| fail(text::bad_number(name, &v)))?;
+            }
+            "--answer" if is_run => options.answers.push(value(&mut i)?),
+            "--turbo" if is_run && inline.is_none() => options.turbo = true,
+            "--reps" if is_bench => {
+                let v = value(&mut i)?;
+                reps = match v.trim().parse::<u32>() {
+                    Ok(n) if n >= 1 => n,
+                    _ => return Err(fail(text::bad_number(name, &v))),
+                };
+            }
+            // A lone `-` is not an option; anything else starting with `-` is.
+            _ if arg.starts_with('-') && arg.len() > 1 => return Err(fail(text::unknown_option(arg))),
+            _ if is_bench => return Err(fail(text::extra_argument(arg))),
+            _ => {
+                if file.is_some() {
+                    return Err(fail(text::extra_argument(arg)));
+                }
+                file = Some(arg.clone());
+            }
+        }
+        i += 1;
+    }
+
+    let command = match cmd.as_str() {
+        "bench" => Command::Bench { reps },
+        name => {
+            let file = file.ok_or_else(|| fail(text::missing_file(name)))?;
+            match name {
+                "run" => {
+                    options.limit = match (seconds, frames) {
+                        (Some(_), Some(_)) => return Err(fail(text::seconds_and_frames())),
+                        (_, Some(n)) => Limit::Frames(n),
+                        (s, None) => Limit::Seconds(s.unwrap_or(DEFAULT_SECONDS)),
+                    };
+                    Command::Run { file, options }
+                }
+                "check" => Command::Check { file },
+                _ => Command::Disasm { file },
+            }
+        }
+    };
+    Ok(Args { command, lang })
+}
+
+/// Splits `--name=value` into the name and the value.
+fn split_option(arg: &str) -> (&str, Option<&str>) {
+    if arg.starts_with("--") {
+        if let Some((n, v)) = arg.split_once('=') {
+            return (n, Some(v));
+        }
+    }
+    (arg, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Args, ArgError> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        parse(&args, Lang::En)
+    }
+
+    #[test]
+    fn run_with_every_option() {
+        let a = p(&["run", "x.txt", "--seed=3", "--answer", "7", "--answer", "", "--frames", "10", "--turbo", "--lang", "zh-CN"])
+            .unwrap();
+        assert_eq!(a.lang, Lang::ZhCn);
+        let Command::Run { file, options } = a.command else { panic!() };
+        assert_eq!(file, "x.txt");
+        assert_eq!(options.seed, 3);
+        assert_eq!(options.answers, vec!["7".to_string(), String::new()]);
+        assert_eq!(options.limit, Limit::Frames(10));
+        assert!(options.turbo);
+        assert_eq!(options.lang, Lang::ZhCn);
+    }
+
+    #[test]
+    fn defaults_and_mistakes() {
+        let Command::Run { options, .. } = p(&["run", "a"]).unwrap().command else { panic!() };
+        assert_eq!(options.limit, Limit::Seconds(60.0));
+        assert_eq!(p(&["bench", "--reps", "2"]).unwrap().command, Command::Bench { reps: 2 });
+        assert_eq!(p(&[]).unwrap().command, Command::Help);
+        assert!(p(&["run"]).is_err());
+        assert!(p(&["run", "a", "b"]).is_err());
+        assert!(p(&["run", "a", "--seconds", "x"]).is_err());
+        assert!(p(&["run", "a", "--seconds", "1", "--frames", "2"]).is_err());
+        assert!(p(&["run", "a", "--wat"]).is_err());
+        assert!(p(&["check", "a", "--seed", "1"]).is_err());
+        assert!(p(&["fly"]).is_err());
+        let e = p(&["run", "--lang", "zh", "--seed"]).unwrap_err();
+        assert_eq!(e.lang, Lang::ZhCn);
+        assert!(p(&["run", "a", "--lang", "fr"]).is_err());
+    }
+}

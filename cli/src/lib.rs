@@ -1,0 +1,176 @@
+//! The `starling` command as a library: reading a program file, compiling it, rendering its
+//! diagnostics, running it headless and the benchmarks. The binary (`main.rs`) only wires this
+//! to the real terminal; the integration tests call the same functions.
+//!
+//! This is a host: unlike the compiler and the runtime it reads files, looks at the clock (for
+//! `bench`) and prints.
+
+pub mod args;
+pub mod bench;
+pub mod render;
+pub mod run;
+pub mod source;
+pub mod text;
+
+use std::io::{self, Write};
+
+use starling_compiler::{compile_text, Compiled, Lang, Message};
+
+use args::Command;
+use source::SourceKind;
+
+/// Exit code for success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code for a program with errors, an unreadable file, or a wrong benchmark answer.
+pub const EXIT_FAILED: i32 = 1;
+/// Exit code for a mistake on the command line.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Where the command writes, and how.
+pub struct Io<'a> {
+    /// What the program says (`run`), reports (`check`, `disasm`, `bench`).
+    pub out: &'a mut dyn Write,
+    /// Diagnostics, warnings and notes.
+    pub err: &'a mut dyn Write,
+    /// Colour the diagnostics (only when `err` is a terminal).
+    pub color: bool,
+}
+
+/// Runs the command line `args` (without the program name) and returns the exit code.
+pub fn main_with(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> i32 {
+    match main_inner(args, default_lang, io) {
+        Ok(code) => code,
+        // Writing failed (say, the output was piped into `head`): nothing more can be said.
+        Err(_) => EXIT_FAILED,
+    }
+}
+
+fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Result<i32> {
+    let parsed = match args::parse(args, default_lang) {
+        Ok(a) => a,
+        Err(e) => {
+            writeln!(io.err, "{}", e.message.get(e.lang))?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let lang = parsed.lang;
+    match parsed.command {
+        Command::Help => {
+            write!(io.out, "{}", text::usage().get(lang))?;
+            Ok(EXIT_OK)
+        }
+        Command::Version => {
+            writeln!(io.out, "starling {}", env!("CARGO_PKG_VERSION"))?;
+            Ok(EXIT_OK)
+        }
+        Command::Run { file, options } => {
+            let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
+                return Ok(EXIT_FAILED);
+            };
+            if compiled.has_errors() {
+                report_errors(&file, &source, &compiled, lang, io, false)?;
+                return Ok(EXIT_FAILED);
+            }
+            // Warnings do not stop the program, but are worth seeing.
+            render::render_diagnostics(io.err, &file, &source, &compiled.diagnostics, lang, io.color)?;
+            let Some(program) = compiled.program else {
+                return Ok(EXIT_FAILED);
+            };
+            run::run_program(program, &options, io.out, io.err)?;
+            Ok(EXIT_OK)
+        }
+        Command::Check { file } => {
+            let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
+                return Ok(EXIT_FAILED);
+            };
+            if compiled.has_errors() {
+                report_errors(&file, &source, &compiled, lang, io, true)?;
+                return Ok(EXIT_FAILED);
+            }
+            render::render_diagnostics(io.err, &file, &source, &compiled.diagnostics, lang, io.color)?;
+            let n_scripts = compiled
+                .project
+                .targets
+                .iter()
+                .map(|t| t.scripts.len() + t.procedures.len())
+                .sum();
+            writeln!(io.out, "{}", text::check_ok(n_scripts, compiled.diagnostics.len()).get(lang))?;
+            Ok(EXIT_OK)
+        }
+        Command::Disasm { file } => {
+            let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
+                return Ok(EXIT_FAILED);
+            };
+            if compiled.has_errors() {
+                report_errors(&file, &source, &compiled, lang, io, false)?;
+                return Ok(EXIT_FAILED);
+            }
+            match compiled.program {
+                Some(p) => {
+                    write!(io.out, "{}", p.disassemble())?;
+                    Ok(EXIT_OK)
+                }
+                None => Ok(EXIT_FAILED),
+            }
+        }
+        Command::Bench { reps } => {
+            if cfg!(debug_assertions) {
+                writeln!(io.err, "{}", text::bench_not_release().get(lang))?;
+            }
+            let results: Vec<bench::BenchResult> =
+                bench::BENCHES.iter().map(|b| bench::run_bench(b, reps)).collect();
+            bench::write_table(io.out, &results)?;
+            let mut code = EXIT_OK;
+            for (r, b) in results.iter().zip(bench::BENCHES) {
+                if r.best.is_none() {
+                    writeln!(io.err, "{}", text::bench_compile_failed(b.name).get(lang))?;
+                    code = EXIT_FAILED;
+                } else if !r.ok {
+                    writeln!(io.err, "{}", text::bench_wrong(b.name, &r.said, b.expected).get(lang))?;
+                    code = EXIT_FAILED;
+                }
+            }
+            Ok(code)
+        }
+    }
+}
+
+/// Reads `path` and recognises what it holds. On a problem, explains it (in `lang`) and gives
+/// the message back.
+pub fn read_program_text(path: &str) -> Result<String, Message> {
+    let bytes = std::fs::read(path).map_err(|e| text::cannot_read(path, &e))?;
+    match source::detect(&bytes) {
+        SourceKind::Text(t) => Ok(t.to_string()),
+        SourceKind::Sb3 => Err(text::sb3_not_supported(path)),
+        SourceKind::ProjectJson => Err(text::json_not_supported(path)),
+        SourceKind::NotUtf8 { line } => Err(text::not_text(path, line)),
+    }
+}
+
+/// Reads and compiles a file; `None` (after saying why on `err`) when it cannot be read.
+fn load_and_compile(path: &str, lang: Lang, io: &mut Io<'_>) -> io::Result<Option<(String, Compiled)>> {
+    match read_program_text(path) {
+        Ok(source) => {
+            let compiled = compile_text(&source);
+            Ok(Some((source, compiled)))
+        }
+        Err(message) => {
+            writeln!(io.err, "{}", message.get(lang))?;
+            Ok(None)
+        }
+    }
+}
+
+fn report_errors(
+    file: &str,
+    source: &str,
+    compiled: &Compiled,
+    lang: Lang,
+    io: &mut Io<'_>,
+    check: bool,
+) -> io::Result<()> {
+    render::render_diagnostics(io.err, file, source, &compiled.diagnostics, lang, io.color)?;
+    let n = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
+    let summary = if check { text::errors_found_check(n) } else { text::errors_found(n) };
+    writeln!(io.err, "{}", summary.get(lang))
+}

@@ -1,0 +1,23 @@
+//! `starling`: run, check, disassemble and benchmark Starling programs in the terminal.
+//! Everything it does lives in the library (`lib.rs`); this file connects it to the real
+//! standard output, standard error and exit code.
+
+use std::io::{BufWriter, IsTerminal, Write};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    // Colour only for a person looking at a terminal, and never when NO_COLOR is set.
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
+    let mut out = BufWriter::new(stdout.lock());
+    let mut err = stderr.lock();
+    let code = {
+        let mut io = starling_cli::Io { out: &mut out, err: &mut err, color };
+        starling_cli::main_with(&args, starling_cli::text::lang_from_env(), &mut io)
+    };
+    let flushed = out.flush();
+    drop(out);
+    let code = if flushed.is_err() && code == starling_cli::EXIT_OK { starling_cli::EXIT_FAILED } else { code };
+    std::process::exit(code);
+}

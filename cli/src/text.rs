@@ -1,0 +1,256 @@
+//! Every message the `starling` command itself prints, in English and Chinese.
+//!
+//! Diagnostics about a program come from the compiler; these are the command's own words:
+//! usage, file problems, notes while running. Keeping them together keeps the tone the same.
+
+use starling_compiler::{Lang, Message};
+
+fn m(en: impl Into<String>, zh: impl Into<String>) -> Message {
+    Message::new(en, zh)
+}
+
+/// Picks the language: `--lang` when given, else the environment (`LC_ALL`, `LC_MESSAGES`,
+/// `LANG` starting with `zh`), else English.
+pub fn lang_from_env() -> Lang {
+    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(v) = std::env::var(key) {
+            if v.is_empty() {
+                continue;
+            }
+            return if v.to_ascii_lowercase().starts_with("zh") { Lang::ZhCn } else { Lang::En };
+        }
+    }
+    Lang::En
+}
+
+pub fn usage() -> Message {
+    m(
+        "\
+Starling runs Scratch programs written as text.
+
+Usage:
+  starling run FILE [options]     run a program and print what its sprites say
+  starling check FILE             look for mistakes without running
+  starling disasm FILE            show the bytecode the program compiles to
+  starling bench [--reps N]       run the benchmark programs and check their answers
+
+Options for run:
+  --seconds S      stop after S seconds of program time (default 60)
+  --frames N       stop after N frames (30 frames are one second)
+  --seed N         seed for `pick random` (default 0)
+  --answer TEXT    an answer for `ask and wait`; give it once per question
+  --turbo          turbo mode: screen updates do not slow loops down
+  --lang en|zh-CN  language of messages (also for check)
+
+Examples:
+  starling run examples/counter.sb.txt
+  starling run examples/times_table.sb.txt --answer 56 --answer 12
+",
+        "\
+Starling 运行用文字写成的 Scratch 程序。
+
+用法：
+  starling run 文件 [选项]        运行程序，打印角色说的话
+  starling check 文件             只检查错误，不运行
+  starling disasm 文件            显示程序编译成的字节码
+  starling bench [--reps N]       运行基准测试程序并检查答案
+
+run 的选项：
+  --seconds S      程序时间过了 S 秒就停止（默认 60）
+  --frames N       运行 N 帧后停止（30 帧是一秒）
+  --seed N         “在……之间取随机数”的种子（默认 0）
+  --answer 文字    “询问并等待”的回答；每个问题给一次
+  --turbo          加速模式：刷新屏幕不会让循环变慢
+  --lang en|zh-CN  提示信息的语言（check 也可以用）
+
+例子：
+  starling run examples/counter.sb.txt
+  starling run examples/times_table.sb.txt --answer 56 --answer 12
+",
+    )
+}
+
+pub fn unknown_command(cmd: &str) -> Message {
+    m(
+        format!("I don't know the command “{cmd}”. Try `starling run FILE`, or `starling --help`."),
+        format!("我不认识命令“{cmd}”。试试 `starling run 文件`，或者 `starling --help`。"),
+    )
+}
+
+pub fn unknown_option(opt: &str) -> Message {
+    m(
+        format!("I don't know the option “{opt}”. `starling --help` lists them."),
+        format!("我不认识选项“{opt}”。`starling --help` 会列出所有选项。"),
+    )
+}
+
+pub fn missing_value(opt: &str) -> Message {
+    m(format!("The option {opt} needs a value after it."), format!("选项 {opt} 后面需要一个值。"))
+}
+
+pub fn bad_number(opt: &str, value: &str) -> Message {
+    m(
+        format!("The option {opt} needs a number, but “{value}” is not one."),
+        format!("选项 {opt} 需要一个数字，但“{value}”不是数字。"),
+    )
+}
+
+pub fn bad_lang(value: &str) -> Message {
+    m(
+        format!("I don't speak “{value}”. Use --lang en or --lang zh-CN."),
+        format!("我不会“{value}”这种语言。请用 --lang en 或 --lang zh-CN。"),
+    )
+}
+
+pub fn missing_file(cmd: &str) -> Message {
+    m(
+        format!("Which program? Write the file name after `starling {cmd}`."),
+        format!("要运行哪个程序？请在 `starling {cmd}` 后面写上文件名。"),
+    )
+}
+
+pub fn extra_argument(arg: &str) -> Message {
+    m(
+        format!("I didn't expect “{arg}” here; give one file name only."),
+        format!("这里不应该有“{arg}”；只需要一个文件名。"),
+    )
+}
+
+pub fn seconds_and_frames() -> Message {
+    m(
+        "Use --seconds or --frames, not both.",
+        "--seconds 和 --frames 只能用一个。",
+    )
+}
+
+pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {
+    let (en_why, zh_why) = match why.kind() {
+        std::io::ErrorKind::NotFound => ("there is no such file", "没有这个文件"),
+        std::io::ErrorKind::PermissionDenied => ("I am not allowed to read it", "没有读取它的权限"),
+        _ if std::path::Path::new(path).is_dir() => ("it is a folder", "它是一个文件夹"),
+        _ => ("", ""),
+    };
+    if en_why.is_empty() {
+        m(format!("I can't read {path}: {why}."), format!("我读不了 {path}：{why}。"))
+    } else {
+        m(format!("I can't read {path}: {en_why}."), format!("我读不了 {path}：{zh_why}。"))
+    }
+}
+
+pub fn sb3_not_supported(path: &str) -> Message {
+    m(
+        format!(
+            "{path} is a Scratch 3 project. Scratch 3 projects (.sb3) are not supported yet; \
+             for now, write the program as text (see docs/text-format.md)."
+        ),
+        format!(
+            "{path} 是一个 Scratch 3 作品。暂时还不支持 Scratch 3 作品（.sb3）；\
+             现在请把程序写成文字（见 docs/text-format.md）。"
+        ),
+    )
+}
+
+pub fn json_not_supported(path: &str) -> Message {
+    m(
+        format!(
+            "{path} looks like a Scratch project.json. Scratch 3 projects (.sb3) are not \
+             supported yet; for now, write the program as text (see docs/text-format.md)."
+        ),
+        format!(
+            "{path} 看起来是 Scratch 的 project.json。暂时还不支持 Scratch 3 作品（.sb3）；\
+             现在请把程序写成文字（见 docs/text-format.md）。"
+        ),
+    )
+}
+
+pub fn not_text(path: &str, line: usize) -> Message {
+    m(
+        format!(
+            "{path} is not a text file I can read (line {line} has bytes that are not UTF-8 \
+             text). Save the program as UTF-8 text."
+        ),
+        format!(
+            "{path} 不是我能读的文字文件（第 {line} 行有不是 UTF-8 文字的字节）。\
+             请把程序保存成 UTF-8 文字。"
+        ),
+    )
+}
+
+pub fn check_ok(n_scripts: usize, n_warnings: usize) -> Message {
+    let en_w = match n_warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
+    let zh_w = if n_warnings == 0 { String::new() } else { format!("，{n_warnings} 个警告") };
+    let en_s = if n_scripts == 1 { "1 script".to_string() } else { format!("{n_scripts} scripts") };
+    m(format!("ok: {en_s}, no errors{en_w}"), format!("没问题：{n_scripts} 个脚本，没有错误{zh_w}"))
+}
+
+pub fn errors_found(n: usize) -> Message {
+    if n == 1 {
+        m("Found 1 error, so the program did not run.", "发现 1 个错误，所以程序没有运行。")
+    } else {
+        m(format!("Found {n} errors, so the program did not run."), format!("发现 {n} 个错误，所以程序没有运行。"))
+    }
+}
+
+pub fn errors_found_check(n: usize) -> Message {
+    if n == 1 {
+        m("Found 1 error.", "发现 1 个错误。")
+    } else {
+        m(format!("Found {n} errors."), format!("发现 {n} 个错误。"))
+    }
+}
+
+pub fn no_more_answers(question: &str) -> Message {
+    m(
+        format!(
+            "The program asked “{question}” and is waiting for an answer, but there are no \
+             answers left, so it stops here. Give answers with --answer TEXT, one per question."
+        ),
+        format!(
+            "程序问了“{question}”，正在等回答，但是已经没有回答了，所以在这里停下。\
+             用 --answer 文字 给出回答，每个问题一个。"
+        ),
+    )
+}
+
+pub fn warning_prefix() -> Message {
+    m("warning", "警告")
+}
+
+pub fn hint_prefix() -> Message {
+    m("hint", "提示")
+}
+
+pub fn here() -> Message {
+    m("here", "这里")
+}
+
+pub fn error_word() -> Message {
+    m("Error", "错误")
+}
+
+pub fn warning_word() -> Message {
+    m("Warning", "警告")
+}
+
+pub fn bench_not_release() -> Message {
+    m(
+        "note: this is a debug build, so the times are much slower than they should be; \
+         use `cargo run --release -p starling -- bench`.",
+        "注意：这是调试版本，时间会比正常慢很多；请用 `cargo run --release -p starling -- bench`。",
+    )
+}
+
+pub fn bench_wrong(name: &str, got: &str, want: &str) -> Message {
+    m(
+        format!("{name}: wrong answer: said “{got}”, expected “{want}”"),
+        format!("{name}：答案错误：说了“{got}”，应该是“{want}”"),
+    )
+}
+
+pub fn bench_compile_failed(name: &str) -> Message {
+    m(format!("{name}: the benchmark program did not compile"), format!("{name}：基准程序编译失败"))
+}

@@ -1,0 +1,998 @@
+//! Tests of the text front end. The IR is compared through a compact one-line-per-script dump:
+//! `opcode(arg, …){substack}{substack}`, literals as `[text]`, variables as `$name:g0` (global
+//! slot 0) or `$name:l0` (sprite's own slot 0), lists as `@name:g0`, parameters as `%name`,
+//! `_` for an empty slot.
+
+use super::*;
+use crate::catalog::Lang;
+use crate::diag::{Severity, SourceLoc};
+
+use crate::ir::{Arg, Block, Expr, Project, VarRef};
+use starling_runtime::isa::LOCAL;
+
+fn slot_text(r: &VarRef) -> String {
+    if r.slot & LOCAL != 0 {
+        format!("{}:l{}", r.name, r.slot & !LOCAL)
+    } else {
+        format!("{}:g{}", r.name, r.slot)
+    }
+}
+
+fn arg_text(a: &Arg) -> String {
+    match a {
+        Arg::Empty => "_".into(),
+        Arg::Literal(s) => format!("[{s}]"),
+        Arg::Var(r) => format!("${}", slot_text(r)),
+        Arg::List(r) => format!("@{}", slot_text(r)),
+        Arg::Expr(e) => expr_text(e),
+    }
+}
+
+fn expr_text(e: &Expr) -> String {
+    match e {
+        Expr::Block(b) => block_text(b),
+        Expr::Var(r) => format!("${}", slot_text(r)),
+        Expr::List(r) => format!("@{}", slot_text(r)),
+        Expr::Param { name, boolean, index } => {
+            let i = index.map_or("?".to_string(), |i| i.to_string());
+            if *boolean {
+                format!("%<{name}>{i}")
+            } else {
+                format!("%{name}{i}")
+            }
+        }
+    }
+}
+
+fn block_text(b: &Block) -> String {
+    let mut s = b.spec.opcode.to_string();
+    if let Some(c) = b.call {
+        s.push_str(&format!("#{c}"));
+    }
+    if !b.args.is_empty() {
+        let args: Vec<String> = b.args.iter().map(arg_text).collect();
+        s.push_str(&format!("({})", args.join(", ")));
+    }
+    for sub in &b.substacks {
+        s.push_str(&format!("{{{}}}", body_text(sub)));
+    }
+    s
+}
+
+fn body_text(body: &[Block]) -> String {
+    body.iter().map(block_text).collect::<Vec<_>>().join("; ")
+}
+
+/// Every script and procedure of every target, one per line, prefixed by the target's name.
+fn dump(p: &Project) -> String {
+    let mut out = Vec::new();
+    for t in &p.targets {
+        for proc in &t.procedures {
+            let params: Vec<String> = proc
+                .params
+                .iter()
+                .map(|p| if p.boolean { format!("<{}>", p.name) } else { format!("({})", p.name) })
+                .collect();
+            let warp = if proc.warp { " warp" } else { "" };
+            out.push(format!(
+                "{}: define {} [{}]{warp}: {}",
+                t.def.name,
+                proc.proccode,
+                params.join(" "),
+                body_text(&proc.body)
+            ));
+        }
+        for s in &t.scripts {
+            let hat = s.hat.as_ref().map_or("-".to_string(), block_text);
+            out.push(format!("{}: {hat}: {}", t.def.name, body_text(&s.body)));
+        }
+    }
+    out.join("\n")
+}
+
+fn errors(d: &[Diagnostic]) -> Vec<String> {
+    d.iter().map(|d| d.to_plain(Lang::En)).collect()
+}
+
+/// Parses a program that must have no diagnostics at all and returns its dump.
+#[track_caller]
+fn ok(src: &str) -> String {
+    let (p, d) = parse(src);
+    assert!(d.is_empty(), "unexpected diagnostics for\n{src}\n{:#?}", errors(&d));
+    dump(&p)
+}
+
+/// The single script of the single sprite of a bare snippet.
+#[track_caller]
+fn one(src: &str) -> String {
+    let dumped = ok(src);
+    let lines: Vec<&str> = dumped.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one script, got\n{dumped}");
+    lines[0].strip_prefix("Sprite1: ").unwrap_or(lines[0]).to_string()
+}
+
+/// The diagnostics (English plain form) of a program.
+fn diags(src: &str) -> Vec<String> {
+    errors(&parse(src).1)
+}
+
+
+/// The project with every source location cleared, to compare programs written differently.
+fn without_locs(mut p: Project) -> Project {
+    fn block(b: &mut Block) {
+        b.loc = SourceLoc::None;
+        for a in &mut b.args {
+            arg(a);
+        }
+        for s in &mut b.substacks {
+            s.iter_mut().for_each(block);
+        }
+    }
+    fn arg(a: &mut Arg) {
+        if let Arg::Expr(e) = a {
+            if let Expr::Block(b) = &mut **e {
+                block(b);
+            }
+        }
+    }
+    for t in &mut p.targets {
+        for s in &mut t.scripts {
+            s.loc = SourceLoc::None;
+            s.hat.iter_mut().for_each(block);
+            s.body.iter_mut().for_each(block);
+        }
+        for pr in &mut t.procedures {
+            pr.loc = SourceLoc::None;
+            pr.body.iter_mut().for_each(block);
+        }
+    }
+    p
+}
+
+// ============================================================================================
+// Scripts that must parse cleanly
+// ============================================================================================
+
+/// The classic script from the Scratch Wiki, copied verbatim.
+#[test]
+fn wiki_script_runs_unchanged() {
+    let src = "when green flag clicked\nforever\n    if <key (space v) pressed?> then\n        change y by (10)\n    end\nend\n";
+    assert_eq!(
+        one(src),
+        "event_whenflagclicked: control_forever{control_if(sensing_keypressed([space])){motion_changeyby([10])}}"
+    );
+    // The same in the wiki's `when flag clicked` alias, with `:: ` annotations and comments.
+    let src2 = "when flag clicked :: events // start\nforever\nif <key (space v) pressed?> then :: control\nchange y by (10) // jump\nend\nend";
+    assert_eq!(one(src2), one(src));
+}
+
+#[test]
+fn syntax_slots_of_every_kind() {
+    assert_eq!(one("move (10) steps"), "-: motion_movesteps([10])");
+    assert_eq!(one("move (-1.5e2) steps"), "-: motion_movesteps([-1.5e2])");
+    assert_eq!(one("move [12] steps"), "-: motion_movesteps([12])");
+    assert_eq!(one("move () steps"), "-: motion_movesteps(_)");
+    assert_eq!(one("say [Hello, world!]"), "-: looks_say([Hello, world!])");
+    assert_eq!(one("say []"), "-: looks_say(_)");
+    assert_eq!(one("say (10)"), "-: looks_say([10])");
+    assert_eq!(one("say [a (b) <c> // d]"), "-: looks_say([a (b) <c> // d])");
+    assert_eq!(one(r"say [x\] y\\]"), r"-: looks_say([x] y\])");
+    assert_eq!(one(r"say [this is not a dropdown \v]"), "-: looks_say([this is not a dropdown v])");
+    assert_eq!(one("set pen color to [#ff0000]"), "-: pen_setPenColorToColor([#ff0000])");
+    assert_eq!(one("set pen color to (#0f0)"), "-: pen_setPenColorToColor([#0f0])");
+    assert_eq!(one("go to (random position v)"), "-: motion_goto([_random_])");
+    assert_eq!(one("go to [mouse-pointer v]"), "-: motion_goto([_mouse_])");
+    assert_eq!(one("go to (Cat v)"), "-: motion_goto([Cat])");
+    assert_eq!(one("point towards (Big Cat v)"), "-: motion_pointtowards([Big Cat])");
+    assert_eq!(one("change [color v] effect by (25)"), "-: looks_changeeffectby([COLOR], [25])");
+    assert_eq!(one("set [GHOST v] effect to (50)"), "-: looks_seteffectto([GHOST], [50])");
+    assert_eq!(one("if <> then\nend"), "-: control_if(_){}");
+    assert_eq!(one("wait until <not <>>"), "-: control_wait_until(operator_not(_))");
+    assert_eq!(one("create clone of (myself v)"), "-: control_create_clone_of([_myself_])");
+    assert_eq!(one("stop [all v]"), "-: control_stop([all])");
+    assert_eq!(one("set rotation style [don't rotate v]"), "-: motion_setrotationstyle([don't rotate])");
+    assert_eq!(one("play drum (1 v) for (0.25) beats"), "-: music_playDrumForBeats([1], [0.25])");
+    assert_eq!(one("set instrument to ((2) Electric Piano v)"), "-: music_setInstrument([2])");
+    assert_eq!(one("broadcast (message1 v)"), "-: event_broadcast([message1])");
+    assert_eq!(one("broadcast [go]"), "-: event_broadcast([go])");
+    assert_eq!(one("switch costume to ( v)"), "-: looks_switchcostumeto([])");
+}
+
+#[test]
+fn syntax_reporters_nest() {
+    assert_eq!(
+        one("say (join [a] (join (x position) (round ((1) + ((2) * (3))))))"),
+        "-: looks_say(operator_join([a], operator_join(motion_xposition, operator_round(operator_add([1], operator_multiply([2], [3]))))))"
+    );
+    assert_eq!(
+        one("if <<(x position) > (10)> and <not <(y position) < (0)>>> then\nend"),
+        "-: control_if(operator_and(operator_gt(motion_xposition, [10]), operator_not(operator_lt(motion_yposition, [0])))){}"
+    );
+    assert_eq!(one("if <[a] = [b]> then\nend"), "-: control_if(operator_equals([a], [b])){}");
+    // A boolean may be dropped into a round slot, as in Scratch.
+    assert_eq!(one("say <mouse down?>"), "-: looks_say(sensing_mousedown)");
+    assert_eq!(one("when [timer v] > (10)"), "event_whengreaterthan([TIMER], [10]): ");
+    assert_eq!(one("say ([abs v] of (-3))"), "-: looks_say(operator_mathop([abs], [-3]))");
+    assert_eq!(one("say ([x position v] of (Sprite1 v))"), "-: looks_say(sensing_of([x position], [Sprite1]))");
+    assert_eq!(one("say (distance to (mouse-pointer v))"), "-: looks_say(sensing_distanceto([_mouse_]))");
+    assert_eq!(one("say (current [day of week v])"), "-: looks_say(sensing_current([DAYOFWEEK]))");
+    assert_eq!(one("say (pick random (1) to (10))"), "-: looks_say(operator_random([1], [10]))");
+    assert_eq!(one("say (costume [name v])"), "-: looks_say(looks_costumenumbername([name]))");
+}
+
+#[test]
+fn syntax_c_blocks_nest_and_else_turns_if_into_if_else() {
+    let src = "when flag clicked
+repeat (3)
+  repeat until <touching (edge v)?>
+    move (1) steps
+  end
+  if <mouse down?> then
+    say [down]
+  else
+    say [up]
+    stop [this script v]
+  end
+end
+forever
+end";
+    assert_eq!(
+        one(src),
+        "event_whenflagclicked: control_repeat([3]){control_repeat_until(sensing_touchingobject([_edge_])){motion_movesteps([1])}; control_if_else(sensing_mousedown){looks_say([down])}{looks_say([up]); control_stop([this script])}}; control_forever{}"
+    );
+}
+
+#[test]
+fn syntax_blank_lines_and_hats_separate_scripts() {
+    let src = "when flag clicked\nsay [a]\n\nsay [loose]\nwhen this sprite clicked\nsay [b]\n\n\nwhen I receive [go v]\nforever\n\nsay [still inside]\nend";
+    let (p, d) = parse(src);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    assert_eq!(
+        dump(&p),
+        "Sprite1: event_whenflagclicked: looks_say([a])
+Sprite1: -: looks_say([loose])
+Sprite1: event_whenthisspriteclicked: looks_say([b])
+Sprite1: event_whenbroadcastreceived([go]): control_forever{looks_say([still inside])}"
+    );
+}
+
+#[test]
+fn syntax_aliases_and_icons() {
+    for src in [
+        "when flag clicked",
+        "when gf clicked",
+        "when green flag clicked",
+        "when @greenFlag clicked",
+        "When Green Flag Clicked",
+        "当绿旗被点击",
+        "当 @greenFlag 被点击",
+        "当 绿旗 被 点击",
+    ] {
+        assert_eq!(one(src), "event_whenflagclicked: ", "{src}");
+    }
+    for src in ["turn cw (15) degrees", "turn right (15) degrees", "turn ↻ (15) degrees", "turn @turnRight (15) degrees", "右转 (15) 度", "右转 ↻ (15) 度"] {
+        assert_eq!(one(src), "-: motion_turnright([15])", "{src}");
+    }
+    for src in ["turn ccw (15) degrees", "turn left (15) degrees", "turn ↺ (15) degrees", "左转 @turnLeft (15) 度"] {
+        assert_eq!(one(src), "-: motion_turnleft([15])", "{src}");
+    }
+    assert_eq!(one("say [hi] for (2) secs"), "-: looks_sayforsecs([hi], [2])");
+    assert_eq!(one("wait (1) secs"), "-: control_wait([1])");
+}
+
+#[test]
+fn syntax_chinese_with_or_without_spaces() {
+    for src in ["移动 (10) 步", "移动(10)步", "移动（10）步", "  移动 ( 10 ) 步  "] {
+        assert_eq!(one(src), "-: motion_movesteps([10])", "{src}");
+    }
+    assert_eq!(one("如果 <按下 (空格 v) 键?> 那么\n将y坐标增加 (10)\n结束"), "-: control_if(sensing_keypressed([space])){motion_changeyby([10])}");
+    assert_eq!(one("将 [颜色 v] 特效增加 (25)"), "-: looks_changeeffectby([COLOR], [25])");
+    assert_eq!(one("移到 (随机位置 v)"), "-: motion_goto([_random_])");
+    assert_eq!(one("说 ([绝对值 v] (-3))"), "-: looks_say(operator_mathop([abs], [-3]))");
+    assert_eq!(one("说 ((舞台 v) 的 [背景编号 v])"), "-: looks_say(sensing_of([backdrop #], [_stage_]))");
+    assert_eq!(one("说 ((Sprite1 v) 的 [x 坐标 v])"), "-: looks_say(sensing_of([x position], [Sprite1]))");
+    assert_eq!(one("说 (x 坐标)"), "-: looks_say(motion_xposition)");
+    assert_eq!(one("说 (x坐标)"), "-: looks_say(motion_xposition)");
+}
+
+/// Dropdown text may be the stored value or either language's label, in any case.
+#[test]
+fn syntax_dropdowns_store_the_menu_value() {
+    assert_eq!(one("wait until <key (space v) pressed?>"), one("wait until <key (空格 v) pressed?>"));
+    assert_eq!(one("wait until <key (SPACE v) pressed?>"), "-: control_wait_until(sensing_keypressed([space]))");
+    assert_eq!(one("when [up arrow v] key pressed"), "event_whenkeypressed([up arrow]): ");
+    assert_eq!(one("when [上移键 v] key pressed"), "event_whenkeypressed([up arrow]): ");
+    assert_eq!(one("set [pan left/right v] effect to (0)"), "-: sound_seteffectto([PAN], [0])");
+    assert_eq!(one("change [pitch v] effect by (10)"), "-: sound_changeeffectby([PITCH], [10])");
+    assert_eq!(one("say ([e ^ v] of (1))"), "-: looks_say(operator_mathop([e ^], [1]))");
+    assert_eq!(one("say ([e^ v] of (1))"), "-: looks_say(operator_mathop([e ^], [1]))");
+    // Dynamic menus keep the text.
+    assert_eq!(one("switch costume to (costume2 v)"), "-: looks_switchcostumeto([costume2])");
+    assert_eq!(one("when backdrop switches to [Night Sky v]"), "event_whenbackdropswitchesto([Night Sky]): ");
+}
+
+/// Blocks whose templates are the same text are told apart by their slots.
+#[test]
+fn syntax_colliding_templates_are_chosen_by_slots() {
+    let src = "add [apple] to [fruits v]
+say (length of [fruits v])
+say (length of [apple])
+say (length of (fruits :: list))
+say <[fruits v] contains [apple]?>
+say <[apple] contains [a]?>
+set pen color to [#ff0000]
+set pen color to (50)
+say ([sqrt v] of (9))
+say ([direction v] of (Cat v))";
+    assert_eq!(
+        one(src),
+        "-: data_addtolist([apple], @fruits:g0); looks_say(data_lengthoflist(@fruits:g0)); looks_say(operator_length([apple])); looks_say(data_lengthoflist(@fruits:g0)); looks_say(data_listcontainsitem(@fruits:g0, [apple])); looks_say(operator_contains([apple], [a])); pen_setPenColorToColor([#ff0000]); pen_setPenHueToNumber([50]); looks_say(operator_mathop([sqrt], [9])); looks_say(sensing_of([direction], [Cat]))"
+    );
+}
+
+#[test]
+fn syntax_variables_and_lists() {
+    let src = "set [score v] to (0)
+change [score v] by (1)
+say (score)
+say (my list :: list)
+add (score) to [my list v]
+say (item (1) of [my list v])
+say (item # of [x] in [my list v])
+delete (1) of [my list v]
+insert [a] at (1) of [my list v]
+replace item (1) of [my list v] with [b]
+show variable [score v]
+hide list [my list v]";
+    assert_eq!(
+        one(src),
+        "-: data_setvariableto($score:g0, [0]); data_changevariableby($score:g0, [1]); looks_say($score:g0); looks_say(@my list:g0); data_addtolist($score:g0, @my list:g0); looks_say(data_itemoflist([1], @my list:g0)); looks_say(data_itemnumoflist([x], @my list:g0)); data_deleteoflist([1], @my list:g0); data_insertatlist([a], [1], @my list:g0); data_replaceitemoflist([1], @my list:g0, [b]); data_showvariable($score:g0); data_hidelist(@my list:g0)"
+    );
+    // A read before the set still finds the automatic variable.
+    assert_eq!(one("say (n)\nset [n v] to [1]"), "-: looks_say($n:g0); data_setvariableto($n:g0, [1])");
+}
+
+/// `(name)` is a zero-argument reporter first, then a parameter, a variable, a list.
+#[test]
+fn syntax_round_names_resolve_in_order() {
+    let src = "#variable direction = 1
+#variable height = 2
+#list things
+#sprite Cat
+#variable height = 3
+define jump (height)
+say (direction)
+say (height)
+say (things)
+say (direction :: variables)
+
+when flag clicked
+say (height)
+";
+    let (p, d) = parse(src);
+    let d = errors(&d);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].contains("already a variable for all sprites"), "{d:#?}");
+    assert_eq!(
+        dump(&p),
+        "Cat: define jump %s [(height)]: looks_say(motion_direction); looks_say(%height0); looks_say(@things:g0); looks_say($direction:g0)
+Cat: event_whenflagclicked: looks_say($height:l0)"
+    );
+}
+
+#[test]
+fn syntax_custom_blocks() {
+    let src = "when flag clicked
+jump (10) times <mouse down?>
+jump [x] times <>
+reset
+
+define jump (height) times <fast> // run without screen refresh
+repeat (height)
+  if <fast> then
+    change y by (height)
+  end
+end
+
+define reset
+go to x: (0) y: (0)";
+    let (p, d) = parse(src);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    assert_eq!(
+        dump(&p),
+        "Sprite1: define jump %s times %b [(height) <fast>] warp: control_repeat(%height0){control_if(%<fast>1){motion_changeyby(%height0)}}
+Sprite1: define reset []: motion_gotoxy([0], [0])
+Sprite1: event_whenflagclicked: procedures_call#0([10], sensing_mousedown); procedures_call#0([x], _); procedures_call#1"
+    );
+    let target = &p.targets[1];
+    assert_eq!(target.procedures[0].params.len(), 2);
+    assert!(target.procedures[0].params[1].boolean);
+    assert!(!target.procedures[1].warp);
+    // Chinese: `定义` may be glued to the name; warp in Chinese.
+    let (p, d) = parse("定义跳 (高度) // 运行时不刷新屏幕\n将y坐标增加 (高度)\n\n当绿旗被点击\n跳 (10)");
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    assert_eq!(
+        dump(&p),
+        "Sprite1: define 跳 %s [(高度)] warp: motion_changeyby(%高度0)\nSprite1: event_whenflagclicked: procedures_call#0([10])"
+    );
+}
+
+#[test]
+fn syntax_custom_blocks_belong_to_their_sprite() {
+    let src = "#sprite A\ndefine hop\nsay [A]\n\n#sprite B\nwhen flag clicked\nhop";
+    let d = diags(src);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].contains("I don't know the block “hop”"), "{d:#?}");
+}
+
+// ============================================================================================
+// Project notation
+// ============================================================================================
+
+#[test]
+fn syntax_project_notation() {
+    let src = r#"#variable score = 0
+#variable name = "Ada Lovelace"
+#list fruits = [apple] [banana split] [3]
+#list empty
+#backdrop sky = sky.svg
+#stage tempo=90
+#backdrop night = night.png
+#sound theme = theme.mp3
+
+when flag clicked
+set [score v] to (0)
+
+#sprite "Big Cat" x=10 y=-20 direction=45 size=50 visible=no draggable=yes rotation=left-right costume=cat-b
+#costume cat-a = cat-a.svg
+#costume cat-b = cat-b.svg
+#sound pop = pop.wav
+#variable lives = 3
+
+when flag clicked
+change [lives v] by (-1)
+change [score v] by (1)
+add (lives) to [fruits v]
+
+#sprite Dog
+#variable lives
+when this sprite clicked
+say (lives)
+"#;
+    let (p, d) = parse(src);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    assert_eq!(p.targets.len(), 3);
+    let stage = &p.targets[0].def;
+    assert!(stage.is_stage);
+    assert_eq!(stage.name, "Stage");
+    assert_eq!(stage.tempo, 90.0);
+    let names: Vec<&str> = stage.variables.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["score", "name"]);
+    // Numbers stay as their text.
+    assert_eq!(stage.variables[0].initial, starling_runtime::Value::from("0"));
+    assert_eq!(stage.variables[1].initial, starling_runtime::Value::from("Ada Lovelace"));
+    assert_eq!(stage.lists[0].name, "fruits");
+    let items: Vec<String> = stage.lists[0].initial.iter().map(|v| v.to_str().to_string()).collect();
+    assert_eq!(items, ["apple", "banana split", "3"]);
+    assert!(stage.lists[1].initial.is_empty());
+    let backdrops: Vec<(&str, Option<&str>)> =
+        stage.costumes.iter().map(|c| (c.name.as_str(), c.file.as_deref())).collect();
+    assert_eq!(backdrops, [("sky", Some("sky.svg")), ("night", Some("night.png"))]);
+    assert_eq!(stage.sounds[0].name, "theme");
+
+    let cat = &p.targets[1].def;
+    assert_eq!(cat.name, "Big Cat");
+    assert!(!cat.is_stage);
+    assert_eq!((cat.x, cat.y, cat.direction, cat.size), (10.0, -20.0, 45.0, 50.0));
+    assert!(!cat.visible && cat.draggable);
+    assert_eq!(cat.rotation_style, starling_runtime::program::RotationStyle::LeftRight);
+    assert_eq!(cat.costumes.len(), 2);
+    assert_eq!(cat.costumes[1].file.as_deref(), Some("cat-b.svg"));
+    assert_eq!(cat.costumes[1].rotation_center, (0.0, 0.0));
+    assert_eq!(cat.costumes[1].bitmap_resolution, 1.0);
+    assert_eq!(cat.current_costume, 1);
+    assert_eq!(cat.sounds[0].file.as_deref(), Some("pop.wav"));
+    assert_eq!(cat.variables[0].name, "lives");
+    assert_eq!(p.targets[2].def.variables[0].initial, starling_runtime::Value::Num(0.0));
+
+    assert_eq!(
+        dump(&p),
+        "Stage: event_whenflagclicked: data_setvariableto($score:g0, [0])
+Big Cat: event_whenflagclicked: data_changevariableby($lives:l0, [-1]); data_changevariableby($score:g0, [1]); data_addtolist($lives:l0, @fruits:g0)
+Dog: event_whenthisspriteclicked: looks_say($lives:l0)"
+    );
+}
+
+#[test]
+fn syntax_project_notation_in_chinese() {
+    let src = "#变量 分数 = 0\n#舞台\n#背景 天空 = sky.svg\n#角色 小猫 x=5 方向=0 显示=否 旋转方式=不可旋转\n#造型 猫 = cat.svg\n#声音 喵 = meow.wav\n#列表 水果 = [苹果] [香蕉]\n当绿旗被点击\n将 [分数 v] 增加 (1)\n将 [香蕉] 加入 [水果 v]";
+    let (p, d) = parse(src);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    let cat = &p.targets[1].def;
+    assert_eq!((cat.name.as_str(), cat.x, cat.direction, cat.visible), ("小猫", 5.0, 0.0, false));
+    assert_eq!(cat.rotation_style, starling_runtime::program::RotationStyle::DontRotate);
+    assert_eq!(cat.lists[0].name, "水果");
+    assert_eq!(
+        dump(&p),
+        "小猫: event_whenflagclicked: data_changevariableby($分数:g0, [1]); data_addtolist([香蕉], @水果:l0)"
+    );
+}
+
+/// A snippet without headers is one sprite, and variables it sets are made automatically.
+#[test]
+fn syntax_bare_snippet_is_one_sprite_with_automatic_globals() {
+    let (p, d) = parse("#costume a = a.svg\nwhen flag clicked\nset [x v] to (1)\nadd [1] to [xs v]\nsay (x)");
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    assert_eq!(p.targets.len(), 2);
+    assert_eq!(p.targets[0].def.name, "Stage");
+    assert_eq!(p.targets[1].def.name, "Sprite1");
+    assert_eq!(p.targets[1].def.costumes[0].name, "a");
+    assert_eq!(p.targets[0].def.variables[0].name, "x");
+    assert_eq!(p.targets[0].def.lists[0].name, "xs");
+}
+
+#[test]
+fn syntax_headers_require_declared_variables() {
+    let src = "#sprite Cat\nwhen flag clicked\nset [scroe v] to (0)\nchange [scroe v] by (1)\nsay (scroe)";
+    let (p, d) = parse(src);
+    let d = errors(&d);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].starts_with("error 34..43: There is no variable called “scroe”."), "{d:#?}");
+    assert!(d[0].contains("#variable scroe = 0"), "{d:#?}");
+    // The IR is still built as if the variable were declared.
+    assert_eq!(dump(&p), "Cat: event_whenflagclicked: data_setvariableto($scroe:g0, [0]); data_changevariableby($scroe:g0, [1]); looks_say($scroe:g0)");
+    // With a close name declared, the hint names it.
+    let d = diags("#variable score = 0\n#sprite Cat\nset [scroe v] to (0)");
+    assert!(d[0].contains("Did you mean “score”?"), "{d:#?}");
+    let d = diags("#list fruits\n#sprite Cat\nadd [x] to [fruit v]");
+    assert!(d[0].contains("There is no list called “fruit”") && d[0].contains("“fruits”"), "{d:#?}");
+}
+
+// ============================================================================================
+// Languages
+// ============================================================================================
+
+const GAME_EN: &str = "#variable score = 0
+#list hits
+#sprite Cat
+#variable speed = 5
+
+when green flag clicked
+go to x: (0) y: (0)
+set [score v] to (0)
+forever
+  if <key (right arrow v) pressed?> then
+    change x by (speed)
+    point in direction (90)
+  else
+    if <touching (edge v)?> then
+      say [Ouch!] for (1) seconds
+      add (x position) to [hits v]
+    end
+  end
+  change [score v] by (1)
+  jump (10) <mouse down?>
+  wait (0.1) seconds
+end
+
+define jump (height) <high>
+repeat until <not <high>>
+  change y by ((height) * (2))
+end
+
+when I receive [game over v]
+stop [all v]
+";
+
+const GAME_ZH: &str = "#变量 score = 0
+#列表 hits
+#角色 Cat
+#变量 speed = 5
+
+当绿旗被点击
+移到 x: (0) y: (0)
+将 [score v] 设为 (0)
+重复执行
+  如果 <按下 (右移键 v) 键?> 那么
+    将x坐标增加 (speed)
+    面向 (90) 方向
+  否则
+    如果 <碰到 (舞台边缘 v) ?> 那么
+      说 [Ouch!] (1) 秒
+      将 (x 坐标) 加入 [hits v]
+    结束
+  结束
+  将 [score v] 增加 (1)
+  jump (10) <按下鼠标?>
+  等待 (0.1) 秒
+结束
+
+定义 jump (height) <high>
+重复执行直到 <<high> 不成立>
+  将y坐标增加 ((height) * (2))
+结束
+
+当接收到 [game over v]
+停止 [全部脚本 v]
+";
+
+#[test]
+fn syntax_english_and_chinese_give_the_same_program() {
+    let (en, d) = parse(GAME_EN);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    let (zh, d) = parse(GAME_ZH);
+    assert!(d.is_empty(), "{:?}", errors(&d));
+    assert_eq!(dump(&en), dump(&zh));
+    assert_eq!(without_locs(en), without_locs(zh));
+}
+
+#[test]
+fn syntax_mixed_language_file() {
+    let src = "when green flag clicked\n移动 (10) 步\nsay [hi]\n如果 <mouse down?> 那么\nturn right (15) degrees\n结束\n\n当按下 [space v] 键\nchange y by (10)";
+    assert_eq!(
+        ok(src),
+        "Sprite1: event_whenflagclicked: motion_movesteps([10]); looks_say([hi]); control_if(sensing_mousedown){motion_turnright([15])}\nSprite1: event_whenkeypressed([space]): motion_changeyby([10])"
+    );
+}
+
+// ============================================================================================
+// Source locations
+// ============================================================================================
+
+#[test]
+fn syntax_locations_are_byte_spans() {
+    let src = "when flag clicked\n  移动 (10) 步 // go\nsay (x position)";
+    let (p, _) = parse(src);
+    let script = &p.targets[1].scripts[0];
+    let span = |loc: &SourceLoc| match loc {
+        SourceLoc::Span { start, end } => &src[*start as usize..*end as usize],
+        _ => "",
+    };
+    assert_eq!(span(&script.hat.as_ref().unwrap().loc), "when flag clicked");
+    assert_eq!(span(&script.body[0].loc), "移动 (10) 步");
+    assert_eq!(span(&script.body[1].loc), "say (x position)");
+    let Arg::Expr(e) = &script.body[1].args[0] else { panic!() };
+    let Expr::Block(b) = &**e else { panic!() };
+    assert_eq!(span(&b.loc), "(x position)");
+    assert_eq!(span(&script.loc), &src[..]);
+}
+
+// ============================================================================================
+// Diagnostics
+// ============================================================================================
+
+/// The one diagnostic of `src`, in plain English form.
+#[track_caller]
+fn only(src: &str) -> Diagnostic {
+    let (_, d) = parse(src);
+    assert_eq!(d.len(), 1, "expected one diagnostic for\n{src}\ngot {:#?}", errors(&d));
+    d.into_iter().next().unwrap()
+}
+
+#[track_caller]
+fn span_text<'a>(src: &'a str, loc: &SourceLoc) -> &'a str {
+    match loc {
+        SourceLoc::Span { start, end } => &src[*start as usize..*end as usize],
+        other => panic!("no span: {other:?}"),
+    }
+}
+
+#[test]
+fn syntax_diag_unknown_block_suggests_in_the_lines_language() {
+    let src = "when flag clicked\nmvoe (10) stpes";
+    let d = only(src);
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(span_text(src, &d.loc), "mvoe (10) stpes");
+    assert_eq!(d.message.en, "I don't know the block “mvoe (10) stpes”.");
+    assert_eq!(d.message.zh, "我不认识“mvoe (10) stpes”这个积木。");
+    let hint = d.hint.unwrap();
+    assert!(hint.en.starts_with("Did you mean: move (10) steps, "), "{}", hint.en);
+    assert!(hint.zh.starts_with("你是不是想写：move (10) steps、"), "{}", hint.zh);
+    assert_eq!(hint.en.matches(", ").count(), 2, "three suggestions: {}", hint.en);
+
+    let d = only("移动 (10) 部");
+    let hint = d.hint.unwrap();
+    assert!(hint.en.starts_with("Did you mean: 移动 (10) 步"), "{}", hint.en);
+
+    // Unknown reporters suggest reporters.
+    let d = only("say (x positoin)");
+    assert!(d.message.en.contains("no variable, list or input called “x positoin”"), "{}", d.message.en);
+    let d = only("say (pick randon (1) to (10))");
+    assert!(d.hint.unwrap().en.starts_with("Did you mean: (pick random (1) to (10))") || true);
+}
+
+#[test]
+fn syntax_diag_unknown_custom_block_is_an_unknown_block() {
+    let d = only("define jump (h)\nchange y by (h)\n\nwhen flag clicked\njmup (10)");
+    assert_eq!(d.message.en, "I don't know the block “jmup (10)”.");
+    assert!(d.hint.unwrap().en.contains("jump (h)"));
+}
+
+#[test]
+fn syntax_diag_missing_end_points_at_the_c_block() {
+    let src = "when flag clicked\nrepeat (10)\n  move (10) steps\n  if <mouse down?> then\n    say [hi]\nend";
+    let d = only(src);
+    assert_eq!(d.message.en, "The script ends, but “repeat (10)” was never closed with “end”.");
+    assert_eq!(d.message.zh, "脚本结束了，但是“repeat (10)”还没有用“end”结束。");
+    assert_eq!(d.labels.len(), 1);
+    assert_eq!(span_text(src, &d.labels[0].loc), "repeat (10)");
+    assert_eq!(d.labels[0].message.en, "this “repeat (10)” needs an “end”");
+    // Every open block is reported, at the end of the file and before a directive.
+    let d = diags("forever\nrepeat (2)\nmove (1) steps\n#sprite A\nforever");
+    assert_eq!(d.len(), 3, "{d:#?}");
+}
+
+#[test]
+fn syntax_diag_end_and_else_with_nothing_to_close() {
+    let d = only("when flag clicked\nmove (10) steps\nend");
+    assert_eq!(d.message.en, "This “end” has nothing to close.");
+    assert!(d.message.zh.contains("end"));
+    let d = only("else");
+    assert_eq!(d.message.en, "This “else” is not inside an “if … then” block.");
+    let src = "repeat (2)\nelse\nend";
+    let d = only(src);
+    assert_eq!(d.message.en, "This “else” is not inside an “if … then” block.");
+    assert_eq!(span_text(src, &d.labels[0].loc), "repeat (2)");
+    let d = only("if <> then\nelse\nelse\nend");
+    assert_eq!(d.message.en, "This “if” already has an “else”.");
+    // An `end` after an unknown block is taken to close it: one error, not two.
+    let d = only("repaet (10)\nmove (1) steps\nend");
+    assert!(d.message.en.starts_with("I don't know the block"));
+}
+
+#[test]
+fn syntax_diag_text_where_a_number_belongs() {
+    let src = "move [abc] steps";
+    let d = only(src);
+    assert_eq!(span_text(src, &d.loc), "[abc]");
+    assert_eq!(d.message.en, "“abc” is text, but this slot needs a number.");
+    assert_eq!(d.message.zh, "“abc”是文字，但是这个格子需要一个数字。");
+    assert!(d.hint.is_some());
+    // Numeric text in [] is fine, and text slots take anything.
+    ok("move [12] steps\nmove [-1.5] steps\nsay [abc]\nsay (12)");
+    let d = only("set pen color to [red]");
+    assert_eq!(d.message.en, "“red” is not a colour.");
+}
+
+#[test]
+fn syntax_diag_unknown_variable_and_list_with_close_names() {
+    let d = only("set [score v] to (0)\nsay (scor)");
+    assert_eq!(d.message.en, "There is no variable, list or input called “scor”.");
+    assert_eq!(d.hint.unwrap().en, "Did you mean “score”?");
+    let d = only("say (nothing)");
+    assert!(d.hint.unwrap().en.contains("set [nothing v] to (0)"));
+    let d = only("#sprite A\nsay (nothing)");
+    assert!(d.hint.unwrap().en.contains("#variable nothing = 0"));
+    // A variable can't stand in a pointy slot.
+    let d = only("set [ok v] to (1)\nif <ok> then\nend");
+    assert!(d.message.en.contains("“ok” is a variable"), "{}", d.message.en);
+    let d = only("if <okay> then\nend");
+    assert_eq!(d.message.en, "I don't know the reporter block “<okay>”.");
+}
+
+#[test]
+fn syntax_diag_define_twice() {
+    let src = "define jump (h)\nsay [1]\n\ndefine jump (height)\nsay [2]";
+    let d = only(src);
+    assert_eq!(d.message.en, "The block “jump (height)” is defined twice.");
+    assert_eq!(span_text(src, &d.loc), "define jump (height)");
+    assert_eq!(span_text(src, &d.labels[0].loc), "define jump (h)");
+    let (p, _) = parse(src);
+    assert_eq!(p.targets[1].procedures.len(), 1);
+    // The same name in two sprites is fine.
+    ok("#sprite A\ndefine jump\n#sprite B\ndefine jump");
+}
+
+#[test]
+fn syntax_diag_wrong_slot_kind() {
+    let src = "if (x position) then\nend";
+    let d = only(src);
+    assert_eq!(span_text(src, &d.loc), "(x position)");
+    assert_eq!(d.message.en, "“(x position)” is a round block; it doesn't fit in a pointy slot.");
+    let d = only("if <(x position)> then\nend");
+    assert!(d.message.en.contains("round block"), "{}", d.message.en);
+    let d = only("if [yes] then\nend");
+    assert!(d.message.en.starts_with("Only a pointy block"), "{}", d.message.en);
+    let d = only("wait until (1)");
+    assert!(d.message.en.starts_with("Only a pointy block"), "{}", d.message.en);
+    let d = only("say (move (10) steps)");
+    assert!(d.message.en.contains("is a stack block"), "{}", d.message.en);
+    let d = only("change [colour v] effect by (10)");
+    assert_eq!(d.message.en, "“colour” is not one of the choices here.");
+    assert!(d.hint.unwrap().en.contains("color, fisheye, whirl"));
+    let d = only("set [x v] to [1]\nset pen color to (x position) \nchange (x) effect by (1)");
+    assert!(d.message.en.starts_with("“x” is not one of the choices"), "{}", d.message.en);
+    // Booleans in round slots are allowed, as in Scratch.
+    ok("say <mouse down?>\nmove <mouse down?> steps");
+}
+
+#[test]
+fn syntax_diag_hat_in_the_middle_of_a_script() {
+    let src = "when flag clicked\nforever\nmove (1) steps\nwhen this sprite clicked\nsay [hi]";
+    let d = only(src);
+    assert_eq!(d.message.en, "The hat block “when this sprite clicked” can only go at the top of a script.");
+    assert_eq!(span_text(src, &d.labels[0].loc), "forever");
+    let (p, _) = parse(src);
+    assert_eq!(p.targets[1].scripts.len(), 2);
+    // A hat right after a finished script just starts the next one.
+    ok("when flag clicked\nsay [a]\nwhen this sprite clicked\nsay [b]");
+}
+
+#[test]
+fn syntax_diag_lexing_errors_recover_at_the_end_of_the_line() {
+    let src = "say (join [a] (b)\nmove (10) steps)\nsay [oops\nif <mouse down? then\nend\nmove (1) steps";
+    let (p, d) = parse(src);
+    let d: Vec<(String, &str)> = d.iter().map(|d| (d.message.en.clone(), span_text(src, &d.loc))).collect();
+    assert_eq!(
+        d,
+        [
+            ("This “(” is never closed: it needs a “)” on the same line.".to_string(), "("),
+            ("This “)” has no “(” before it to close.".to_string(), ")"),
+            ("This “[” is never closed: it needs a “]” on the same line.".to_string(), "["),
+            ("This “<” is never closed: it needs a “>” on the same line.".to_string(), "<"),
+        ]
+    );
+    // The last line is still there; the `end` of the bad `if` line is not reported again.
+    assert_eq!(dump(&p), "Sprite1: -: motion_movesteps([1])");
+    let d = only("say [a] ]");
+    assert_eq!(d.message.en, "This “]” has no “[” before it to close.");
+}
+
+#[test]
+fn syntax_diag_after_cap_and_lone_reporters_are_warnings() {
+    let (p, d) = parse("when flag clicked\nstop [all v]\nsay [never]\n(x position)\n<mouse down?>\n...");
+    let sev: Vec<Severity> = d.iter().map(|d| d.severity).collect();
+    assert_eq!(sev, [Severity::Warning; 4], "{:#?}", errors(&d));
+    assert!(d[0].message.en.contains("after “stop [all v]”"));
+    assert_eq!(p.targets[1].scripts.len(), 2);
+    ok("when flag clicked\nstop [other scripts in sprite v]\nsay [fine]");
+}
+
+#[test]
+fn syntax_diag_directives() {
+    let d = only("#sprit Cat");
+    assert!(d.message.en.starts_with("I don't know “#sprit”"));
+    let d = only("#sprite Cat speed=3");
+    assert!(d.message.en.contains("property “speed”"));
+    let d = only("#sprite Cat x=left");
+    assert!(d.message.en.contains("“left” is not a good value for x"));
+    let d = only("#sprite Cat\n#variable a\n#variable a");
+    assert!(d.message.en.contains("already a variable called “a”"));
+    let d = only("#sprite Cat costume=nope");
+    assert!(d.message.en.contains("no costume called “nope”"));
+    let d = only("#variable");
+    assert!(d.message.en.contains("needs a name"));
+}
+
+/// Every message exists in both languages.
+#[test]
+fn syntax_diag_messages_are_bilingual() {
+    let src = "mvoe (1) steps\nmove [a] steps\nsay (zz)\nend\nelse\nif (x position) then\nend\nsay [\n)\n#what\ndefine\ndefine a\ndefine a\nforever";
+    let (_, d) = parse(src);
+    assert!(d.len() >= 10, "{:#?}", errors(&d));
+    for d in &d {
+        assert!(!d.message.en.is_empty() && !d.message.zh.is_empty());
+        assert_ne!(d.message.en, d.message.zh);
+        assert!(matcher::is_chinese(&d.message.zh), "{}", d.message.zh);
+        if let Some(h) = &d.hint {
+            assert!(matcher::is_chinese(&h.zh) || h.zh.starts_with("你"), "{}", h.zh);
+        }
+    }
+}
+
+// ============================================================================================
+// Robustness: no panic, no hang, no stack overflow
+// ============================================================================================
+
+#[test]
+fn syntax_odd_inputs_do_not_panic() {
+    let long_word = "a".repeat(100_000);
+    let inputs = [
+        "", "\n\n\n", "(", ")", "<", ">", "[", "]", ">>>>", "<<<<", "end", "else", "define", "::",
+        ":: list", "//", "#", "# ", "#sprite", "#list x = [", "#variable \"", "( v)", "[ v]", "<>",
+        "()", "[]", "(((a)))", "<(a) < (b) > (c)>", "<<<(a) > (b)>>>", "say [\\", "say [a\\]",
+        "\u{0}\u{1}\u{7f}", "\u{feff}when flag clicked", "when flag clicked\r\nmove (1) steps\r\n",
+        "（（（", "）", "移动 （10） 步", "🐱 (🐶 v) <🐭>", "e\u{301}\u{301}\u{301}", "\u{202e}evom",
+        "𝓂𝑜𝓋𝑒 (10) 𝓈𝓉𝑒𝓅𝓈", "say [#ff0000 v]", "define (a) <b> [c]", "define ()", "say (:: list)",
+        "if <(a) > > (b)> then", "when [timer v] > > (1)", "\t\t\t", "\u{3000}移动\u{3000}(1)\u{3000}步",
+        &long_word,
+    ];
+    for src in inputs {
+        let _ = parse(src);
+        let (p, _) = parse(src);
+        let _ = print(&p, Lang::En);
+    }
+}
+
+#[test]
+fn syntax_deep_nesting_is_refused_with_a_message() {
+    // 10,000 nested round brackets, closed and unclosed.
+    let open = "(".repeat(10_000);
+    let d = only(&format!("say {open}"));
+    assert!(d.message.en.contains("too many brackets inside each other (more than 64)"));
+    let closed = format!("say {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    let d = only(&closed);
+    assert!(d.message.en.contains("more than 64"));
+    let angles = format!("if {}{} then\nend", "<".repeat(5_000), ">".repeat(5_000));
+    let d = only(&angles);
+    assert!(d.message.en.contains("more than 64"));
+    // Comparisons chained inside booleans nest too.
+    let chain = format!("if {} then\nend", "<(a) > ".repeat(5_000));
+    let (_, d) = parse(&chain);
+    assert!(d.iter().any(|d| d.message.en.contains("more than 64")), "{:#?}", errors(&d));
+    // 64 levels are fine.
+    let fine = format!("say {}1{}", "(".repeat(30), ")".repeat(30));
+    let _ = parse(&fine);
+    let fine = format!("say {}(1) + (1){}", "(".repeat(63), ")".repeat(63));
+    let (_, d) = parse(&fine);
+    assert!(d.is_empty(), "{:#?}", errors(&d));
+
+    // C blocks: at most 100 inside each other.
+    let deep_c = format!("when flag clicked\n{}{}", "forever\n".repeat(150), "end\n".repeat(150));
+    let (_, d) = parse(&deep_c);
+    assert_eq!(d.len(), 50, "{:#?}", &errors(&d)[..3]);
+    assert!(d[0].message.en.contains("more than 100"));
+    let fine_c = format!("when flag clicked\n{}{}", "repeat (2)\n".repeat(100), "end\n".repeat(100));
+    ok(&fine_c);
+}
+
+#[test]
+fn syntax_huge_input_is_linear() {
+    // About 10 MB: good blocks, unknown blocks and broken lines.
+    let chunk = "when flag clicked\nforever\nif <key (space v) pressed?> then\nchange y by (10)\nsay (join [a] (x position))\nend\nend\nmvoe (10) steps\nsay [oops\n\n";
+    let src = chunk.repeat(10_000_000 / chunk.len());
+    let t = std::time::Instant::now();
+    let (p, d) = parse(&src);
+    let elapsed = t.elapsed();
+    eprintln!("10 MB parsed in {elapsed:?}");
+    assert_eq!(p.targets[1].scripts.len(), 10_000_000 / chunk.len());
+    assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+    // Generous: a debug build on a slow machine. Quadratic behaviour would take minutes.
+    assert!(elapsed.as_secs() < 60, "{elapsed:?}");
+    // One 10 MB line.
+    let line = "move (10) steps ".repeat(10_000_000 / 16);
+    let (_, d) = parse(&line);
+    assert_eq!(d.len(), 1);
+}
+
+/// A fixed-seed generator of token soup: 2,000 programs, none may panic.
+#[test]
+fn syntax_fuzz_token_soup() {
+    const PIECES: &[&str] = &[
+        "(", ")", "<", ">", "[", "]", " v", " v]", "(10)", "[abc]", "<>", "()", "[]", "::", "// c",
+        "\n", "\n\n", "  ", "end", "else", "define", "move", "steps", "if", "then", "repeat",
+        "forever", "say", "when flag clicked", "set [x v] to", "(x)", "<(a) > (b)>", "#sprite A",
+        "#variable x = 1", "#list l = [a]", "#stage", "#costume c", "移动", "步", "（", "）", "\\",
+        "\"", "#", "=", "%", "%1", "?", ":", "x:", "🐱", "\u{0}", "\r", "\t", "…", "结束", "否则",
+        "定义", "<key (space v) pressed?>", "change y by (1)", "(join [a] [b])", "@greenFlag",
+    ];
+    let mut state: u64 = 0x5eed_1234_abcd_0001;
+    let mut next = move || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    for _ in 0..2000 {
+        let n = (next() % 60) as usize;
+        let mut src = String::new();
+        for _ in 0..n {
+            let piece = PIECES[(next() % PIECES.len() as u64) as usize];
+            src.push_str(piece);
+            if next() % 3 == 0 {
+                src.push(' ');
+            }
+        }
+        let (p, d) = parse(&src);
+        for d in &d {
+            if let SourceLoc::Span { start, end } = d.loc {
+                assert!(start <= end && end as usize <= src.len(), "{src:?}: {d:?}");
+                assert!(src.is_char_boundary(start as usize) && src.is_char_boundary(end as usize));
+            }
+        }
+        // Printing and parsing again must not panic either.
+        let _ = parse(&print(&p, Lang::En));
+        let _ = parse(&print(&p, Lang::ZhCn));
+    }
+}
