@@ -30,6 +30,7 @@ pub fn generate(project: &ir::Project) -> (Program, Vec<Diagnostic>) {
     for (ti, target) in project.targets.iter().enumerate() {
         proc_base.push(gen.program.procs.len() as u32);
         for proc in &target.procedures {
+            gen.proc_bool_params.push(proc.params.iter().map(|p| p.boolean).collect());
             gen.program.procs.push(ProcDef {
                 target: ti as u32,
                 proccode: proc.proccode.clone(),
@@ -88,6 +89,8 @@ struct Gen {
     diagnostics: Vec<Diagnostic>,
     /// Global index of each target's first procedure.
     proc_base: Vec<u32>,
+    /// For each procedure (global index), which parameters are boolean.
+    proc_bool_params: Vec<Vec<bool>>,
     /// The target being compiled.
     target: usize,
     /// The chunk being built.
@@ -578,8 +581,11 @@ impl Gen {
             return;
         };
         let proc = self.proc_base[self.target] + local;
-        for arg in &b.args {
-            self.push_arg(arg, Want::Value, &b.loc);
+        let bools = self.proc_bool_params.get(proc as usize).cloned().unwrap_or_default();
+        for (i, arg) in b.args.iter().enumerate() {
+            // An empty boolean argument is false, as Scratch passes it.
+            let want = if bools.get(i) == Some(&true) { Want::Bool } else { Want::Value };
+            self.push_arg(arg, want, &b.loc);
         }
         let argc = b.args.len() as u32;
         self.emit(Instr::Call { proc, argc }, &b.loc);
