@@ -67,11 +67,37 @@ pub(crate) fn lower(
 
     let stage = lower_target(stage_raw, None, &specs, assets, diagnostics);
     let stage_scopes = StageScopes {
-        vars: Scope::new(stage.target.def.variables.iter().map(|v| (v.name.as_str(), v.id.as_deref()))),
-        lists: Scope::new(stage.target.def.lists.iter().map(|l| (l.name.as_str(), l.id.as_deref()))),
+        vars: Scope::new(
+            stage
+                .target
+                .def
+                .variables
+                .iter()
+                .map(|v| (v.name.as_str(), v.id.as_deref())),
+        ),
+        lists: Scope::new(
+            stage
+                .target
+                .def
+                .lists
+                .iter()
+                .map(|l| (l.name.as_str(), l.id.as_deref())),
+        ),
         names: (
-            stage.target.def.variables.iter().map(|v| v.name.clone()).collect(),
-            stage.target.def.lists.iter().map(|l| l.name.clone()).collect(),
+            stage
+                .target
+                .def
+                .variables
+                .iter()
+                .map(|v| v.name.clone())
+                .collect(),
+            stage
+                .target
+                .def
+                .lists
+                .iter()
+                .map(|l| l.name.clone())
+                .collect(),
         ),
         broadcasts: stage.broadcasts.clone(),
     };
@@ -151,7 +177,10 @@ fn lower_target(
         raw.name.clone().unwrap_or_else(|| "Sprite".to_string())
     };
     let mut def = ir::TargetDef::new(name.clone(), is_stage);
-    let who = Who { is_stage, name: name.clone() };
+    let who = Who {
+        is_stage,
+        name: name.clone(),
+    };
 
     // Variables, lists, broadcasts.
     for (id, v) in &raw.variables {
@@ -177,13 +206,19 @@ fn lower_target(
             _ => diagnostics.push(who.damaged("list", id)),
         }
     }
-    let broadcasts: HashMap<String, String> =
-        raw.broadcasts.iter().map(|(id, name)| (id.clone(), raw::value_text(name))).collect();
+    let broadcasts: HashMap<String, String> = raw
+        .broadcasts
+        .iter()
+        .map(|(id, name)| (id.clone(), raw::value_text(name)))
+        .collect();
 
     // Costumes and sounds.
     for (i, c) in raw.costumes.iter().enumerate() {
         let file = c.file();
-        let costume_name = c.name.clone().unwrap_or_else(|| format!("costume{}", i + 1));
+        let costume_name = c
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("costume{}", i + 1));
         if let (Some(assets), Some(f)) = (assets, &file) {
             if assets.get(f).is_none() {
                 diagnostics.push(who.missing_asset(true, &costume_name, f));
@@ -192,7 +227,10 @@ fn lower_target(
         def.costumes.push(CostumeDef {
             name: costume_name,
             file,
-            rotation_center: (c.rotation_center_x.unwrap_or(0.0), c.rotation_center_y.unwrap_or(0.0)),
+            rotation_center: (
+                c.rotation_center_x.unwrap_or(0.0),
+                c.rotation_center_y.unwrap_or(0.0),
+            ),
             bitmap_resolution: c.bitmap_resolution.filter(|r| *r > 0.0).unwrap_or(1.0),
             size: None,
         });
@@ -209,7 +247,11 @@ fn lower_target(
             (Some(n), Some(rate)) if n >= 0.0 && rate > 0.0 => Some(n / rate),
             _ => None,
         };
-        def.sounds.push(SoundDef { name: sound_name, file, seconds });
+        def.sounds.push(SoundDef {
+            name: sound_name,
+            file,
+            seconds,
+        });
     }
 
     // Initial state, as scratch-vm's parseScratchObject reads it.
@@ -270,7 +312,11 @@ fn lower_target(
         }
     }
 
-    let own_vars = Scope::new(def.variables.iter().map(|v| (v.name.as_str(), v.id.as_deref())));
+    let own_vars = Scope::new(
+        def.variables
+            .iter()
+            .map(|v| (v.name.as_str(), v.id.as_deref())),
+    );
     let own_lists = Scope::new(def.lists.iter().map(|l| (l.name.as_str(), l.id.as_deref())));
     let budget = blocks.len().saturating_mul(4) + 1000;
     let mut cx = Lowerer {
@@ -309,7 +355,9 @@ fn lower_target(
     let mut scripts = Vec::new();
     let mut proc_index = 0;
     for id in &top_level {
-        let Some(block) = blocks.get(id) else { continue };
+        let Some(block) = blocks.get(id) else {
+            continue;
+        };
         match block {
             RawBlock::TopPrimitive(p) => {
                 if let Some(script) = cx.loose_reporter(id, p) {
@@ -317,7 +365,9 @@ fn lower_target(
                 }
             }
             RawBlock::Block(b) if b.opcode == "procedures_definition" => {
-                let Some(info) = cx.procs.get(proc_index) else { continue };
+                let Some(info) = cx.procs.get(proc_index) else {
+                    continue;
+                };
                 if info.def_id != *id {
                     // A definition without a prototype, skipped when collecting.
                     continue;
@@ -338,7 +388,11 @@ fn lower_target(
                         let hat = cx.block(id, b, spec);
                         let body = cx.chain(b.next.as_deref());
                         cx.active.remove(id.as_str());
-                        scripts.push(ir::Script { hat, body, loc: SourceLoc::Block(id.clone()) });
+                        scripts.push(ir::Script {
+                            hat,
+                            body,
+                            loc: SourceLoc::Block(id.clone()),
+                        });
                     }
                     _ => {
                         // A stack without a hat (kept, never runs), or an unknown hat whose
@@ -360,7 +414,11 @@ fn lower_target(
     cx.report_unknown();
     diagnostics.append(&mut cx.diagnostics);
     LoweredTarget {
-        target: ir::Target { def: cx.def, scripts, procedures },
+        target: ir::Target {
+            def: cx.def,
+            scripts,
+            procedures,
+        },
         broadcasts,
     }
 }
@@ -393,7 +451,10 @@ impl Who {
         Diagnostic::warning(
             SourceLoc::None,
             Message::new(
-                format!("A {what} of {} is damaged (id {id}); it was left out.", self.en()),
+                format!(
+                    "A {what} of {} is damaged (id {id}); it was left out.",
+                    self.en()
+                ),
                 format!("{}的一个{zh_what}损坏了（id {id}），已跳过。", self.zh()),
             ),
         )
@@ -403,7 +464,10 @@ impl Who {
         Diagnostic::error(
             SourceLoc::Block(id.to_string()),
             Message::new(
-                format!("A block of {} is damaged ({why}), so it was left out.", self.en()),
+                format!(
+                    "A block of {} is damaged ({why}), so it was left out.",
+                    self.en()
+                ),
                 format!("{}的一个积木损坏了（{why}），已跳过。", self.zh()),
             ),
         )
@@ -542,7 +606,10 @@ impl<'a> Lowerer<'a> {
             if let Some(lowered) = self.stmt(id, b) {
                 out.push(lowered);
             }
-            cur = b.next.as_deref().and_then(|next| self.blocks.get_key_value(next));
+            cur = b
+                .next
+                .as_deref()
+                .and_then(|next| self.blocks.get_key_value(next));
         }
         for id in entered {
             self.active.remove(id);
@@ -579,7 +646,11 @@ impl<'a> Lowerer<'a> {
         }
         let mut substacks = Vec::with_capacity(spec.substacks as usize);
         for i in 0..spec.substacks {
-            let name = if i == 0 { "SUBSTACK".to_string() } else { format!("SUBSTACK{}", i + 1) };
+            let name = if i == 0 {
+                "SUBSTACK".to_string()
+            } else {
+                format!("SUBSTACK{}", i + 1)
+            };
             let first = b.input(&name).and_then(|inp| match &inp.block {
                 Some(Ref::Id(first)) => Some(first.as_str()),
                 _ => None,
@@ -588,7 +659,13 @@ impl<'a> Lowerer<'a> {
             substacks.push(body);
         }
         self.depth -= 1;
-        Some(Block { spec, args, substacks, call: None, loc: SourceLoc::Block(id.to_string()) })
+        Some(Block {
+            spec,
+            args,
+            substacks,
+            call: None,
+            loc: SourceLoc::Block(id.to_string()),
+        })
     }
 
     fn arg(&mut self, b: &BlockData, arg: &ArgSpec) -> Arg {
@@ -609,7 +686,9 @@ impl<'a> Lowerer<'a> {
 
     /// An input slot: the reporter in it, else the shadow's value, else empty.
     fn input(&mut self, input: Option<&RawInput>, kind: SlotKind) -> Arg {
-        let Some(input) = input else { return Arg::Empty };
+        let Some(input) = input else {
+            return Arg::Empty;
+        };
         if let Some(r) = &input.block {
             if let Some(arg) = self.value_ref(r, kind) {
                 return arg;
@@ -641,12 +720,16 @@ impl<'a> Lowerer<'a> {
         match p {
             Prim::Literal(s) => Arg::Literal(s.clone()),
             Prim::Broadcast { name, id } => Arg::Literal(self.broadcast_name(id.as_deref(), name)),
-            Prim::Var { name, id } => {
-                Arg::Expr(Box::new(Expr::Var(self.variable(name, id.as_deref(), false))))
-            }
-            Prim::List { name, id } => {
-                Arg::Expr(Box::new(Expr::List(self.variable(name, id.as_deref(), true))))
-            }
+            Prim::Var { name, id } => Arg::Expr(Box::new(Expr::Var(self.variable(
+                name,
+                id.as_deref(),
+                false,
+            )))),
+            Prim::List { name, id } => Arg::Expr(Box::new(Expr::List(self.variable(
+                name,
+                id.as_deref(),
+                true,
+            )))),
         }
     }
 
@@ -656,7 +739,12 @@ impl<'a> Lowerer<'a> {
         let Some(spec) = spec else {
             if b.shadow {
                 // A menu of an extension block; its value is its first field.
-                return Arg::Literal(b.fields.first().map(|(_, f)| f.value.clone()).unwrap_or_default());
+                return Arg::Literal(
+                    b.fields
+                        .first()
+                        .map(|(_, f)| f.value.clone())
+                        .unwrap_or_default(),
+                );
             }
             self.unknown(&b.opcode, id);
             return Arg::Empty;
@@ -670,10 +758,17 @@ impl<'a> Lowerer<'a> {
                 let f = b.field(if list { "LIST" } else { "VARIABLE" });
                 let name = f.map(|f| f.value.as_str()).unwrap_or("");
                 let var = self.variable(name, f.and_then(|f| f.id.as_deref()), list);
-                return Arg::Expr(Box::new(if list { Expr::List(var) } else { Expr::Var(var) }));
+                return Arg::Expr(Box::new(if list {
+                    Expr::List(var)
+                } else {
+                    Expr::Var(var)
+                }));
             }
             "argument_reporter_string_number" | "argument_reporter_boolean" => {
-                let name = b.field("VALUE").map(|f| f.value.clone()).unwrap_or_default();
+                let name = b
+                    .field("VALUE")
+                    .map(|f| f.value.clone())
+                    .unwrap_or_default();
                 let boolean = spec.opcode == "argument_reporter_boolean";
                 // scratch-vm keeps a procedure's arguments by name; with two of the same
                 // name the later one wins.
@@ -681,7 +776,11 @@ impl<'a> Lowerer<'a> {
                     .current_proc
                     .and_then(|p| self.procs[p].params.iter().rposition(|p| p.name == name))
                     .map(|i| i as u32);
-                return Arg::Expr(Box::new(Expr::Param { name, boolean, index }));
+                return Arg::Expr(Box::new(Expr::Param {
+                    name,
+                    boolean,
+                    index,
+                }));
             }
             _ => {}
         }
@@ -719,9 +818,12 @@ impl<'a> Lowerer<'a> {
             SlotKind::BroadcastInput => "BROADCAST_OPTION",
             _ => spec.args.first().map(|a| a.name).unwrap_or(""),
         };
-        let field: Option<&RawField> =
-            b.field(field_name).or_else(|| b.fields.first().map(|(_, f)| f));
-        let Some(field) = field else { return String::new() };
+        let field: Option<&RawField> = b
+            .field(field_name)
+            .or_else(|| b.fields.first().map(|(_, f)| f));
+        let Some(field) = field else {
+            return String::new();
+        };
         if spec.opcode == "event_broadcast_menu" {
             let (id, name) = (field.id.clone(), field.value.clone());
             return self.broadcast_name(id.as_deref(), &name);
@@ -758,15 +860,29 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let proccode = proto.mutation_text("proccode").unwrap_or_default();
-        let names: Vec<String> = proto.mutation_list("argumentnames").iter().map(raw::value_text).collect();
-        let ids: Vec<String> = proto.mutation_list("argumentids").iter().map(raw::value_text).collect();
-        let defaults: Vec<String> =
-            proto.mutation_list("argumentdefaults").iter().map(raw::value_text).collect();
+        let names: Vec<String> = proto
+            .mutation_list("argumentnames")
+            .iter()
+            .map(raw::value_text)
+            .collect();
+        let ids: Vec<String> = proto
+            .mutation_list("argumentids")
+            .iter()
+            .map(raw::value_text)
+            .collect();
+        let defaults: Vec<String> = proto
+            .mutation_list("argumentdefaults")
+            .iter()
+            .map(raw::value_text)
+            .collect();
         let kinds = proccode_kinds(&proccode);
         let params: Vec<Param> = names
             .iter()
             .enumerate()
-            .map(|(i, name)| Param { name: name.clone(), boolean: kinds.get(i).copied().unwrap_or(false) })
+            .map(|(i, name)| Param {
+                name: name.clone(),
+                boolean: kinds.get(i).copied().unwrap_or(false),
+            })
             .collect();
         let warp = match proto.mutation.as_ref().and_then(|m| m.get("warp")) {
             Some(Value::Bool(b)) => *b,
@@ -775,7 +891,12 @@ impl<'a> Lowerer<'a> {
         };
         let index = self.procs.len();
         self.proc_by_code.entry(proccode.clone()).or_insert(index);
-        self.procs.push(ProcInfo { params: params.clone(), ids, defaults, def_id: id.to_string() });
+        self.procs.push(ProcInfo {
+            params: params.clone(),
+            ids,
+            defaults,
+            def_id: id.to_string(),
+        });
         Some(ir::Procedure {
             proccode,
             params,
@@ -813,11 +934,14 @@ impl<'a> Lowerer<'a> {
             let boolean = info.params[i].boolean;
             let default = info.defaults.get(i).cloned().unwrap_or_default();
             let input = info.ids.get(i).and_then(|arg_id| b.input(arg_id));
-            let kind = if boolean { SlotKind::Boolean } else { SlotKind::Text };
+            let kind = if boolean {
+                SlotKind::Boolean
+            } else {
+                SlotKind::Text
+            };
             let mut arg = self.input(input, kind);
-            // scratch-vm gives an argument the call leaves out the definition's default.
-            // FIXME(codegen): an empty boolean argument is pushed as '' here, where Scratch
-            // pushes the default (false or "false"); they differ only when shown as text.
+            // scratch-vm gives an argument the call leaves out the definition's default. An
+            // empty boolean argument stays empty: the code generator passes it as false.
             if arg == Arg::Empty && !boolean && !default.is_empty() {
                 arg = Arg::Literal(default);
             }
@@ -857,17 +981,30 @@ impl<'a> Lowerer<'a> {
             });
             self.own_vars.add(name, id)
         };
-        VarRef { name: name.to_string(), slot: self.own_slot(index) }
+        VarRef {
+            name: name.to_string(),
+            slot: self.own_slot(index),
+        }
     }
 
     fn find_variable(&self, name: &str, id: Option<&str>, list: bool) -> Option<VarRef> {
-        let own = if list { &self.own_lists } else { &self.own_vars };
+        let own = if list {
+            &self.own_lists
+        } else {
+            &self.own_vars
+        };
         let stage = self.stage.map(|s| if list { &s.lists } else { &s.vars });
-        let own_hit = |i: u32| VarRef { name: self.own_name(i, list), slot: self.own_slot(i) };
+        let own_hit = |i: u32| VarRef {
+            name: self.own_name(i, list),
+            slot: self.own_slot(i),
+        };
         let stage_hit = |i: u32| {
             let s = self.stage.expect("stage scope");
             let names = if list { &s.names.1 } else { &s.names.0 };
-            VarRef { name: names[i as usize].clone(), slot: i }
+            VarRef {
+                name: names[i as usize].clone(),
+                slot: i,
+            }
         };
         if let Some(id) = id {
             if let Some(&i) = own.by_id.get(id) {
@@ -909,7 +1046,9 @@ impl<'a> Lowerer<'a> {
             Some(s) => &s.broadcasts,
             None => self.own_broadcasts,
         };
-        id.and_then(|id| table.get(id)).cloned().unwrap_or_else(|| name.to_string())
+        id.and_then(|id| table.get(id))
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
     }
 
     /// A variable or list reporter lying loose on the workspace: a hatless script of one block.
@@ -921,12 +1060,26 @@ impl<'a> Lowerer<'a> {
         };
         // Scratch does not create variables for loose reporters; drop one that names nothing.
         let var = self.find_variable(name, var_id.as_deref(), list)?;
-        let opcode = if list { "data_listcontents" } else { "data_variable" };
+        let opcode = if list {
+            "data_listcontents"
+        } else {
+            "data_variable"
+        };
         let spec = self.specs.get(opcode).copied()?;
         let arg = if list { Arg::List(var) } else { Arg::Var(var) };
         let loc = SourceLoc::Block(id.to_string());
-        let block = Block { spec, args: vec![arg], substacks: Vec::new(), call: None, loc: loc.clone() };
-        Some(ir::Script { hat: None, body: vec![block], loc })
+        let block = Block {
+            spec,
+            args: vec![arg],
+            substacks: Vec::new(),
+            call: None,
+            loc: loc.clone(),
+        };
+        Some(ir::Script {
+            hat: None,
+            body: vec![block],
+            loc,
+        })
     }
 
     // ------------------------------------------------------------------ unknown blocks
@@ -961,7 +1114,10 @@ impl<'a> Lowerer<'a> {
                     ),
                 ),
             };
-            self.diagnostics.push(Diagnostic::warning(SourceLoc::Block(id), Message::new(en, zh)));
+            self.diagnostics.push(Diagnostic::warning(
+                SourceLoc::Block(id),
+                Message::new(en, zh),
+            ));
         }
     }
 }
@@ -995,7 +1151,10 @@ fn extension_name(opcode: &str) -> Option<(&'static str, &'static str)> {
         "ev3" => ("LEGO MINDSTORMS EV3", "乐高 EV3"),
         "wedo2" => ("LEGO Education WeDo 2.0", "乐高 WeDo 2.0"),
         "boost" => ("LEGO BOOST", "乐高 BOOST"),
-        "gdxfor" => ("Go Direct Force & Acceleration", "Go Direct 力和加速度传感器"),
+        "gdxfor" => (
+            "Go Direct Force & Acceleration",
+            "Go Direct 力和加速度传感器",
+        ),
         "makeymakey" => ("Makey Makey", "Makey Makey"),
         "faceSensing" => ("Face Sensing", "面部侦测"),
         "music" => ("Music", "音乐"),

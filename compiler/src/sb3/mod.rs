@@ -31,8 +31,11 @@
 //!   leaves its slot empty. The rest of the project loads and runs.
 //! - Broken files never panic: not a zip, no project.json, invalid JSON, wrong shapes, files too
 //!   big, zip bombs, blocks linked in a loop or nested too deep each give an error diagnostic
-//!   that says what is wrong. A missing costume or sound file is a warning (Scratch shows an
-//!   empty costume), as is anything odd that Scratch itself tolerates.
+//!   that says what is wrong. Limits: a file of at most 50 MB, at most 200 MB unpacked, a
+//!   project.json of at most 20 MB, at most 20,000 files, blocks nested at most 300 deep.
+//! - A missing costume or sound file is a warning: scratch-vm refuses such a project, Starling
+//!   opens it with that costume empty (silent sound) so nothing else is lost. Anything odd that
+//!   Scratch itself tolerates is read as Scratch reads it.
 //!
 //! Not kept (the IR has no place for them): monitors, comments, block positions, sprite-pane
 //! order, cloud-variable flags, video and text-to-speech settings.
@@ -46,7 +49,6 @@ mod tests;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
-
 
 use crate::diag::{Diagnostic, Message, SourceLoc};
 use crate::ir;
@@ -141,31 +143,39 @@ pub fn load_project_json(json: &str) -> Loaded {
     } else {
         parse_and_lower(json, None, &mut diagnostics)
     };
-    Loaded { project, assets: Sb3Assets::default(), diagnostics }
+    Loaded {
+        project,
+        assets: Sb3Assets::default(),
+        diagnostics,
+    }
 }
 
 pub(crate) fn load_with_limits(bytes: &[u8], limits: Limits) -> Loaded {
     let mut diagnostics = Vec::new();
-    let empty = |diagnostics| Loaded { project: None, assets: Sb3Assets::default(), diagnostics };
+    let empty = |diagnostics| Loaded {
+        project: None,
+        assets: Sb3Assets::default(),
+        diagnostics,
+    };
     if bytes.len() > limits.file {
-        diagnostics.push(error(
-            Message::new(
-                format!(
-                    "This file is too big to open ({}). Starling opens projects up to {}.",
-                    megabytes(bytes.len() as u64),
-                    megabytes(limits.file as u64)
-                ),
-                format!(
-                    "这个文件太大了（{}），打不开。Starling 最多能打开 {} 的项目。",
-                    megabytes(bytes.len() as u64),
-                    megabytes(limits.file as u64)
-                ),
+        diagnostics.push(error(Message::new(
+            format!(
+                "This file is too big to open ({}). Starling opens projects up to {}.",
+                megabytes(bytes.len() as u64),
+                megabytes(limits.file as u64)
             ),
-        ));
+            format!(
+                "这个文件太大了（{}），打不开。Starling 最多能打开 {} 的项目。",
+                megabytes(bytes.len() as u64),
+                megabytes(limits.file as u64)
+            ),
+        )));
         return empty(diagnostics);
     }
     // Scratch also opens a bare project.json.
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
+    let first = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
     if first == Some(&b'{') {
         return match std::str::from_utf8(bytes) {
             Ok(text) => load_project_json(text),
@@ -183,7 +193,11 @@ pub(crate) fn load_with_limits(bytes: &[u8], limits: Limits) -> Loaded {
         }
     };
     let project = parse_and_lower(&json, Some(&assets), &mut diagnostics);
-    Loaded { project, assets, diagnostics }
+    Loaded {
+        project,
+        assets,
+        diagnostics,
+    }
 }
 
 /// Reads project.json and the asset files out of the archive, within `limits`.
@@ -208,7 +222,9 @@ fn unzip(bytes: &[u8], limits: Limits) -> Result<(String, Sb3Assets), Box<Diagno
     // in one folder; the assets sit beside it.
     let mut json_at: Option<(usize, String)> = None;
     for i in 0..archive.len() {
-        let Some(name) = archive.name_for_index(i) else { continue };
+        let Some(name) = archive.name_for_index(i) else {
+            continue;
+        };
         let folder = match name.rsplit_once('/') {
             Some((folder, "project.json")) if !folder.contains('/') => format!("{folder}/"),
             None if name == "project.json" => String::new(),
@@ -231,7 +247,9 @@ fn unzip(bytes: &[u8], limits: Limits) -> Result<(String, Sb3Assets), Box<Diagno
     };
     let mut budget = limits.unpacked;
     let json_bytes = {
-        let file = archive.by_index(json_index).map_err(|e| broken_zip("project.json", &e))?;
+        let file = archive
+            .by_index(json_index)
+            .map_err(|e| broken_zip("project.json", &e))?;
         if file.size() > limits.json {
             return Err(too_big_json(file.size(), limits.json).into());
         }
@@ -241,7 +259,10 @@ fn unzip(bytes: &[u8], limits: Limits) -> Result<(String, Sb3Assets), Box<Diagno
         })?
     };
     budget -= json_bytes.len() as u64;
-    let json_bytes = json_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&json_bytes).to_vec();
+    let json_bytes = json_bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&json_bytes)
+        .to_vec();
     let json = String::from_utf8(json_bytes).map_err(|_| not_text())?;
 
     let mut assets = Sb3Assets::default();
@@ -253,10 +274,15 @@ fn unzip(bytes: &[u8], limits: Limits) -> Result<(String, Sb3Assets), Box<Diagno
         if file.is_dir() {
             continue;
         }
-        let Some(name) = file.name().strip_prefix(folder.as_str()).map(str::to_string) else {
+        let Some(name) = file
+            .name()
+            .strip_prefix(folder.as_str())
+            .map(str::to_string)
+        else {
             continue;
         };
-        if name.contains('/') {
+        // Only plain file names: hosts may write assets to disk by these names.
+        if !is_plain_file_name(&name) {
             continue;
         }
         if file.size() > budget {
@@ -272,6 +298,17 @@ fn unzip(bytes: &[u8], limits: Limits) -> Result<(String, Sb3Assets), Box<Diagno
     Ok((json, assets))
 }
 
+/// A name that is safe as a file name on any system: no folders, no `..`, no control
+/// characters.
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':') || c.is_control())
+}
+
 enum ReadError {
     TooBig,
     Broken(Box<Diagnostic>),
@@ -281,12 +318,16 @@ enum ReadError {
 /// trusted: a crafted archive can claim a small size and inflate to gigabytes.
 fn read_limited(file: impl Read, limit: u64, name: &str) -> Result<Vec<u8>, ReadError> {
     let mut out = Vec::new();
-    file.take(limit.saturating_add(1)).read_to_end(&mut out).map_err(|e| {
-        ReadError::Broken(Box::new(error(Message::new(
-            format!("The file {name} inside this project is damaged and cannot be unpacked ({e})."),
-            format!("这个项目里的文件 {name} 损坏了，无法解压（{e}）。"),
-        ))))
-    })?;
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| {
+            ReadError::Broken(Box::new(error(Message::new(
+                format!(
+                    "The file {name} inside this project is damaged and cannot be unpacked ({e})."
+                ),
+                format!("这个项目里的文件 {name} 损坏了，无法解压（{e}）。"),
+            ))))
+        })?;
     if out.len() as u64 > limit {
         return Err(ReadError::TooBig);
     }
@@ -347,8 +388,7 @@ fn check_shape(value: &serde_json::Value) -> Result<(), Box<Diagnostic>> {
     let Value::Object(top) = value else {
         return Err(wrong_shape("it is not an object with `targets`").into());
     };
-    if top.contains_key("objName") || top.contains_key("children") && !top.contains_key("targets")
-    {
+    if top.contains_key("objName") || top.contains_key("children") && !top.contains_key("targets") {
         return Err(error(Message::new(
             "This is a Scratch 2 project. Open it in Scratch 3 and save it again, then Starling can open it.",
             "这是一个 Scratch 2 项目。请先用 Scratch 3 打开并重新保存，然后 Starling 就能打开它了。",
@@ -388,7 +428,9 @@ fn megabytes(n: u64) -> String {
 
 fn wrong_shape(what: &str) -> Diagnostic {
     error(Message::new(
-        format!("The project.json inside this file does not look like a Scratch 3 project: {what}."),
+        format!(
+            "The project.json inside this file does not look like a Scratch 3 project: {what}."
+        ),
         format!("这个文件里的 project.json 看起来不像 Scratch 3 项目：{what}。"),
     ))
 }

@@ -123,7 +123,10 @@ fn asset_file(
         return Some(f.clone());
     }
     let id = asset_id.as_ref().filter(|id| !id.is_empty())?;
-    let format = data_format.as_deref().filter(|f| !f.is_empty()).unwrap_or(default_format);
+    let format = data_format
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .unwrap_or(default_format);
     Some(format!("{id}.{format}"))
 }
 
@@ -166,9 +169,10 @@ fn lenient_vec<'de, D: Deserializer<'de>, T: for<'a> Deserialize<'a>>(
     d: D,
 ) -> Result<Vec<T>, D::Error> {
     Ok(match Value::deserialize(d)? {
-        Value::Array(items) => {
-            items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect()
-        }
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
         _ => Vec::new(),
     })
 }
@@ -227,7 +231,11 @@ impl BlockData {
 
     /// A mutation attribute as text (`proccode`, `argumentids`, …).
     pub fn mutation_text(&self, key: &str) -> Option<String> {
-        self.mutation.as_ref()?.get(key).filter(|v| !v.is_null()).map(value_text)
+        self.mutation
+            .as_ref()?
+            .get(key)
+            .filter(|v| !v.is_null())
+            .map(value_text)
     }
 
     /// A mutation attribute holding a JSON array, which Scratch stores as text
@@ -320,7 +328,15 @@ pub(crate) fn parse_block(v: Value) -> Result<RawBlock, Malformed> {
             };
             let shadow = take("shadow") == Value::Bool(true);
             let top_level = take("topLevel") == Value::Bool(true);
-            Ok(RawBlock::Block(BlockData { opcode, next, inputs, fields, shadow, top_level, mutation }))
+            Ok(RawBlock::Block(BlockData {
+                opcode,
+                next,
+                inputs,
+                fields,
+                shadow,
+                top_level,
+                mutation,
+            }))
         }
         _ => Err("something that is not a block".into()),
     }
@@ -354,15 +370,24 @@ fn parse_input(v: Value) -> Result<Option<RawInput>, Malformed> {
         None => None,
     };
     Ok(Some(if kind == 1.0 {
-        RawInput { block: first.clone(), shadow: first }
+        RawInput {
+            block: first.clone(),
+            shadow: first,
+        }
     } else if kind == 2.0 {
-        RawInput { block: first, shadow: None }
+        RawInput {
+            block: first,
+            shadow: None,
+        }
     } else {
         let shadow = match items.next() {
             Some(v) => parse_ref(v)?,
             None => None,
         };
-        RawInput { block: first, shadow }
+        RawInput {
+            block: first,
+            shadow,
+        }
     }))
 }
 
@@ -393,10 +418,17 @@ fn parse_field(v: Value) -> RawField {
         }
         // Tolerate `{"name": …, "value": …, "id": …}`, the uncompressed form.
         Value::Object(mut o) => RawField {
-            value: o.get_mut("value").map(Value::take).map(value_text_owned).unwrap_or_default(),
+            value: o
+                .get_mut("value")
+                .map(Value::take)
+                .map(value_text_owned)
+                .unwrap_or_default(),
             id: o.get_mut("id").map(Value::take).and_then(opt_id),
         },
-        other => RawField { value: value_text_owned(other), id: None },
+        other => RawField {
+            value: value_text_owned(other),
+            id: None,
+        },
     }
 }
 

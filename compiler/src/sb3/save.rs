@@ -149,8 +149,18 @@ impl<'p> Saver<'p> {
         }
         // Variable, list and argument ids first: blocks of any target may refer to them.
         for target in &project.targets {
-            let vars = target.def.variables.iter().map(|v| saver.fresh(v.id.as_deref())).collect();
-            let lists = target.def.lists.iter().map(|l| saver.fresh(l.id.as_deref())).collect();
+            let vars = target
+                .def
+                .variables
+                .iter()
+                .map(|v| saver.fresh(v.id.as_deref()))
+                .collect();
+            let lists = target
+                .def
+                .lists
+                .iter()
+                .map(|l| saver.fresh(l.id.as_deref()))
+                .collect();
             let args = target
                 .procedures
                 .iter()
@@ -191,7 +201,8 @@ impl<'p> Saver<'p> {
             return self.broadcasts[i].1.clone();
         }
         let id = self.fresh(None);
-        self.broadcast_index.insert(name.to_string(), self.broadcasts.len());
+        self.broadcast_index
+            .insert(name.to_string(), self.broadcasts.len());
         self.broadcasts.push((name.to_string(), id.clone()));
         id
     }
@@ -260,12 +271,19 @@ impl<'p> Saver<'p> {
             let mut blank_assets = Sb3Assets::default();
             blank_assets.insert(md5ext.clone(), BLANK_SVG.as_bytes().to_vec());
             costumes.push(costume_json(
-                &CostumeDef { file: Some(md5ext), ..blank },
+                &CostumeDef {
+                    file: Some(md5ext),
+                    ..blank
+                },
                 &blank_assets,
                 files,
             ));
         }
-        let sounds: Vec<Value> = def.sounds.iter().map(|s| sound_json(s, assets, files)).collect();
+        let sounds: Vec<Value> = def
+            .sounds
+            .iter()
+            .map(|s| sound_json(s, assets, files))
+            .collect();
         let current_costume = def.current_costume.min(costumes.len() - 1);
 
         let mut out = Map::new();
@@ -326,7 +344,9 @@ impl<'p> Saver<'p> {
         for b in blocks {
             let parent_id = prev.as_deref().or(parent).map(str::to_string);
             let at = if first.is_none() { top } else { None };
-            let Some(id) = self.block(out, b, parent_id.as_deref(), at) else { continue };
+            let Some(id) = self.block(out, b, parent_id.as_deref(), at) else {
+                continue;
+            };
             if let Some(p) = &prev {
                 if let Some(Value::Object(o)) = out.get_mut(p) {
                     o.insert("next".into(), Value::String(id.clone()));
@@ -358,7 +378,10 @@ impl<'p> Saver<'p> {
             Some(pi) => self.call_args(out, b, &id, pi),
             None => self.block_args(out, b, &id),
         };
-        out.insert(id.clone(), block_json(b.spec.opcode, parent, inputs, fields, top, mutation));
+        out.insert(
+            id.clone(),
+            block_json(b.spec.opcode, parent, inputs, fields, top, mutation),
+        );
         Some(id)
     }
 
@@ -373,7 +396,9 @@ impl<'p> Saver<'p> {
         let opcode = b.spec.opcode;
         let proc_index = match (opcode, b.call) {
             ("procedures_call", Some(i)) => {
-                self.project.targets[self.target].procedures.get(i as usize)?;
+                self.project.targets[self.target]
+                    .procedures
+                    .get(i as usize)?;
                 Some(i as usize)
             }
             ("procedures_call", None) => return None,
@@ -415,7 +440,12 @@ impl<'p> Saver<'p> {
         (inputs, fields, mutation)
     }
 
-    fn substack(&mut self, out: &mut Map<String, Value>, body: &[Block], id: &str) -> Option<String> {
+    fn substack(
+        &mut self,
+        out: &mut Map<String, Value>,
+        body: &[Block],
+        id: &str,
+    ) -> Option<String> {
         let refs: Vec<&Block> = body.iter().collect();
         self.chain(out, &refs, Some(id), None)
     }
@@ -431,9 +461,16 @@ impl<'p> Saver<'p> {
         let mut inputs = Map::new();
         let project = self.project;
         let proc = &project.targets[self.target].procedures[pi];
-        let arg_ids = self.arg_ids[self.target].get(pi).cloned().unwrap_or_default();
+        let arg_ids = self.arg_ids[self.target]
+            .get(pi)
+            .cloned()
+            .unwrap_or_default();
         for ((arg, param), arg_id) in b.args.iter().zip(&proc.params).zip(&arg_ids) {
-            let spec = if param.boolean { &CALL_BOOLEAN_ARG } else { &CALL_TEXT_ARG };
+            let spec = if param.boolean {
+                &CALL_BOOLEAN_ARG
+            } else {
+                &CALL_TEXT_ARG
+            };
             let input = self.input(out, id, arg, spec, "procedures_call");
             add_call_input(&mut inputs, arg_id, input);
         }
@@ -489,7 +526,11 @@ impl<'p> Saver<'p> {
             _ => spec.default,
         };
         let shadow = match kind {
-            SlotKind::MenuInput { shadow_opcode, shadow_field, .. } => {
+            SlotKind::MenuInput {
+                shadow_opcode,
+                shadow_field,
+                ..
+            } => {
                 let shadow_id = self.fresh(None);
                 let json = menu_shadow_json(shadow_opcode, shadow_field, value, parent);
                 out.insert(shadow_id.clone(), json);
@@ -540,7 +581,10 @@ impl<'p> Saver<'p> {
             Expr::List(l) => self.var_primitive(l, true),
             Expr::Param { name, boolean, .. } => {
                 let id = self.fresh(None);
-                out.insert(id.clone(), argument_reporter_json(name, *boolean, parent, false));
+                out.insert(
+                    id.clone(),
+                    argument_reporter_json(name, *boolean, parent, false),
+                );
                 Value::String(id)
             }
         })
@@ -565,8 +609,11 @@ impl<'p> Saver<'p> {
             proto_inputs.insert(arg_id.clone(), json!([1, shadow_id]));
         }
         let names: Vec<&str> = proc.params.iter().map(|p| p.name.as_str()).collect();
-        let defaults: Vec<&str> =
-            proc.params.iter().map(|p| if p.boolean { "false" } else { "" }).collect();
+        let defaults: Vec<&str> = proc
+            .params
+            .iter()
+            .map(|p| if p.boolean { "false" } else { "" })
+            .collect();
         out.insert(
             proto_id.clone(),
             json!({
@@ -677,14 +724,26 @@ fn add_call_input(inputs: &mut Map<String, Value>, arg_id: &str, input: Option<V
 #[inline(never)]
 fn add_substack(inputs: &mut Map<String, Value>, i: usize, first: Option<String>) {
     if let Some(first) = first {
-        let name = if i == 0 { "SUBSTACK".to_string() } else { format!("SUBSTACK{}", i + 1) };
+        let name = if i == 0 {
+            "SUBSTACK".to_string()
+        } else {
+            format!("SUBSTACK{}", i + 1)
+        };
         inputs.insert(name, json!([2, first]));
     }
 }
 
 /// The slots of a custom block call: text for number/text parameters, boolean for `%b`.
-const CALL_TEXT_ARG: ArgSpec = ArgSpec { name: "", kind: SlotKind::Text, default: "" };
-const CALL_BOOLEAN_ARG: ArgSpec = ArgSpec { name: "", kind: SlotKind::Boolean, default: "" };
+const CALL_TEXT_ARG: ArgSpec = ArgSpec {
+    name: "",
+    kind: SlotKind::Text,
+    default: "",
+};
+const CALL_BOOLEAN_ARG: ArgSpec = ArgSpec {
+    name: "",
+    kind: SlotKind::Boolean,
+    default: "",
+};
 
 /// `[kind, block]` or `[kind, block, shadow]`.
 #[inline(never)]
@@ -722,8 +781,11 @@ fn menu_shadow_json(opcode: &str, field: &str, value: &str, parent: &str) -> Val
 
 #[inline(never)]
 fn argument_reporter_json(name: &str, boolean: bool, parent: &str, shadow: bool) -> Value {
-    let opcode =
-        if boolean { "argument_reporter_boolean" } else { "argument_reporter_string_number" };
+    let opcode = if boolean {
+        "argument_reporter_boolean"
+    } else {
+        "argument_reporter_string_number"
+    };
     json!({
         "opcode": opcode,
         "next": null,
@@ -859,9 +921,15 @@ fn asset_name(
         }
     };
     if let Some(bytes) = bytes {
-        files.entry(md5ext.clone()).or_insert_with(|| bytes.to_vec());
+        files
+            .entry(md5ext.clone())
+            .or_insert_with(|| bytes.to_vec());
     }
-    AssetName { asset_id, md5ext, format }
+    AssetName {
+        asset_id,
+        md5ext,
+        format,
+    }
 }
 
 /// `<32 hex digits>.<letters or digits>`, the schema's asset file name.
@@ -909,7 +977,9 @@ fn sound_json(s: &SoundDef, assets: &Sb3Assets, files: &mut HashMap<String, Vec<
 /// A sample rate and count giving `seconds`: the first common rate that gives it exactly (so a
 /// loaded project saves its own numbers back), else 48 kHz.
 fn rate_and_samples(seconds: f64) -> (u32, u64) {
-    const RATES: [u32; 9] = [48_000, 44_100, 22_050, 11_025, 32_000, 24_000, 16_000, 8_000, 96_000];
+    const RATES: [u32; 9] = [
+        48_000, 44_100, 22_050, 11_025, 32_000, 24_000, 16_000, 8_000, 96_000,
+    ];
     for rate in RATES {
         let samples = (seconds * rate as f64).round();
         if samples / rate as f64 == seconds {

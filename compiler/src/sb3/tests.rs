@@ -34,7 +34,10 @@ fn fixtures() -> Vec<(String, Vec<u8>)> {
         for entry in entries {
             let path = entry.expect("dir entry").path();
             if path.extension().is_some_and(|e| e == "sb3") {
-                let name = format!("{sub}/{}", path.file_name().unwrap_or_default().to_string_lossy());
+                let name = format!(
+                    "{sub}/{}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
                 out.push((name, std::fs::read(&path).expect("read fixture")));
             }
         }
@@ -48,11 +51,20 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn plain(diagnostics: &[crate::Diagnostic]) -> String {
-    diagnostics.iter().map(|d| d.to_plain(Lang::En)).collect::<Vec<_>>().join("\n")
+    diagnostics
+        .iter()
+        .map(|d| d.to_plain(Lang::En))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn errors(loaded: &Loaded) -> Vec<String> {
-    loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_plain(Lang::En)).collect()
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_plain(Lang::En))
+        .collect()
 }
 
 /// Loads and asserts there is a project and no error.
@@ -181,7 +193,11 @@ fn all_blocks(project: &ir::Project) -> Vec<&Block> {
 #[test]
 fn every_fixture_loads_without_errors_and_compiles() {
     let fixtures = fixtures();
-    assert!(fixtures.len() >= 53, "expected the 44 conformance and 9 bench fixtures, found {}", fixtures.len());
+    assert!(
+        fixtures.len() >= 53,
+        "expected the 44 conformance and 9 bench fixtures, found {}",
+        fixtures.len()
+    );
     let mut failures = Vec::new();
     for (name, bytes) in &fixtures {
         let loaded = load(bytes);
@@ -206,8 +222,14 @@ fn assets_come_with_the_project_and_missing_ones_are_warnings() {
     let (project, loaded) = load_ok(&fixture("conformance/procedures-number-number-boolean.sb3"));
     assert_eq!(loaded.assets.len(), 5);
     let stage = &project.targets[0].def;
-    assert_eq!(stage.costumes[0].file.as_deref(), Some("739b5e2a2435f6e1ec2993791b423146.png"));
-    assert!(loaded.assets.get("739b5e2a2435f6e1ec2993791b423146.png").is_some());
+    assert_eq!(
+        stage.costumes[0].file.as_deref(),
+        Some("739b5e2a2435f6e1ec2993791b423146.png")
+    );
+    assert!(loaded
+        .assets
+        .get("739b5e2a2435f6e1ec2993791b423146.png")
+        .is_some());
     assert_eq!(stage.costumes[0].rotation_center, (240.0, 180.0));
     let pop = &stage.sounds[0];
     assert_eq!(pop.name, "pop");
@@ -216,7 +238,10 @@ fn assets_come_with_the_project_and_missing_ones_are_warnings() {
     let loaded = load(&fixture("bench/hello_noasset.sb3"));
     assert!(!loaded.has_errors());
     let text = plain(&loaded.diagnostics);
-    assert!(text.contains("warning") && text.contains("costume1") && text.contains("Sprite1"), "{text}");
+    assert!(
+        text.contains("warning") && text.contains("costume1") && text.contains("Sprite1"),
+        "{text}"
+    );
 
     let (project, _) = load_ok(&fixture("bench/hello_nocostume.sb3"));
     assert!(project.targets.iter().all(|t| t.def.costumes.is_empty()));
@@ -226,31 +251,57 @@ fn assets_come_with_the_project_and_missing_ones_are_warnings() {
 fn custom_blocks_lower_to_procedures_with_resolved_calls() {
     let (project, _) = load_ok(&fixture("conformance/procedures-number-number-boolean.sb3"));
     let sprite = sprite(&project);
-    let codes: Vec<&str> = sprite.procedures.iter().map(|p| p.proccode.as_str()).collect();
+    let codes: Vec<&str> = sprite
+        .procedures
+        .iter()
+        .map(|p| p.proccode.as_str())
+        .collect();
     assert_eq!(codes, ["foo", "baz %n %n %b", "bar %n %n %b"]);
     let bar = &sprite.procedures[2];
-    let kinds: Vec<(&str, bool)> = bar.params.iter().map(|p| (p.name.as_str(), p.boolean)).collect();
-    assert_eq!(kinds, [("number1", false), ("number2", false), ("mustBeFalse", true)]);
+    let kinds: Vec<(&str, bool)> = bar
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.boolean))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("number1", false),
+            ("number2", false),
+            ("mustBeFalse", true)
+        ]
+    );
     assert!(!bar.warp);
     // foo calls bar (1, 10, <empty>) then baz (1, 10, <not <>>).
     let foo = &sprite.procedures[0];
     assert_eq!(foo.body.len(), 2);
     assert_eq!(foo.body[0].call, Some(2));
-    assert_eq!(foo.body[0].args[..2], [Arg::Literal("1".into()), Arg::Literal("10".into())]);
+    assert_eq!(
+        foo.body[0].args[..2],
+        [Arg::Literal("1".into()), Arg::Literal("10".into())]
+    );
     assert_eq!(foo.body[0].args[2], Arg::Empty);
     assert_eq!(foo.body[1].call, Some(1));
-    assert!(matches!(&foo.body[1].args[2], Arg::Expr(e) if matches!(&**e, Expr::Block(b) if b.spec.opcode == "operator_not")));
+    assert!(
+        matches!(&foo.body[1].args[2], Arg::Expr(e) if matches!(&**e, Expr::Block(b) if b.spec.opcode == "operator_not"))
+    );
     // The boolean parameter reporter in bar's `if` resolves to its index.
     let cond = &bar.body[0].args[0];
     assert_eq!(
         cond,
-        &Arg::Expr(Box::new(Expr::Param { name: "mustBeFalse".into(), boolean: true, index: Some(2) }))
+        &Arg::Expr(Box::new(Expr::Param {
+            name: "mustBeFalse".into(),
+            boolean: true,
+            index: Some(2)
+        }))
     );
 }
 
 #[test]
 fn argument_reporters_outside_their_procedure_have_no_index() {
-    let (project, _) = load_ok(&fixture("conformance/procedures-nested-missing-boolean-param.sb3"));
+    let (project, _) = load_ok(&fixture(
+        "conformance/procedures-nested-missing-boolean-param.sb3",
+    ));
     let params: Vec<(String, Option<u32>)> = all_blocks(&project)
         .iter()
         .flat_map(|b| b.args.iter())
@@ -264,24 +315,45 @@ fn argument_reporters_outside_their_procedure_have_no_index() {
         .collect();
     // Test 2 (whose parameter is `boolean2`) reads `boolean1`, a parameter of Test 1 that
     // calls it: Scratch only looks in the innermost call, and reports false.
-    assert_eq!(params, [("boolean1".to_string(), None), ("boolean1".to_string(), None)]);
+    assert_eq!(
+        params,
+        [
+            ("boolean1".to_string(), None),
+            ("boolean1".to_string(), None)
+        ]
+    );
 }
 
 #[test]
 fn recursive_procedures_and_list_fields_in_the_fib_benchmark() {
     let (project, _) = load_ok(&fixture("bench/fib.sb3"));
     let stage = &project.targets[0].def;
-    assert_eq!(stage.variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(
+        stage
+            .variables
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
     assert_eq!(stage.variables[0].id.as_deref(), Some("var-a"));
     let lists: Vec<Option<&str>> = stage.lists.iter().map(|l| l.id.as_deref()).collect();
     assert_eq!(lists, [Some("list-stack")]);
-    let calls: Vec<&Block> =
-        all_blocks(&project).into_iter().filter(|b| b.spec.opcode == "procedures_call").collect();
+    let calls: Vec<&Block> = all_blocks(&project)
+        .into_iter()
+        .filter(|b| b.spec.opcode == "procedures_call")
+        .collect();
     assert!(!calls.is_empty());
     assert!(calls.iter().all(|c| c.call == Some(0)));
-    let adds: Vec<&Block> =
-        all_blocks(&project).into_iter().filter(|b| b.spec.opcode == "data_addtolist").collect();
-    assert!(adds.iter().all(|b| b.args[1] == Arg::List(ir::VarRef { name: "stack".into(), slot: 0 })));
+    let adds: Vec<&Block> = all_blocks(&project)
+        .into_iter()
+        .filter(|b| b.spec.opcode == "data_addtolist")
+        .collect();
+    assert!(adds.iter().all(|b| b.args[1]
+        == Arg::List(ir::VarRef {
+            name: "stack".into(),
+            slot: 0
+        })));
 }
 
 #[test]
@@ -322,8 +394,13 @@ fn sprites_come_in_layer_order_after_the_stage() {
     });
     let loaded = load_project_json(&json.to_string());
     assert!(!loaded.has_errors(), "{}", plain(&loaded.diagnostics));
-    let names: Vec<String> =
-        loaded.project.expect("project").targets.iter().map(|t| t.def.name.clone()).collect();
+    let names: Vec<String> = loaded
+        .project
+        .expect("project")
+        .targets
+        .iter()
+        .map(|t| t.def.name.clone())
+        .collect();
     assert_eq!(names, ["Stage", "Back", "Front"]);
 }
 
@@ -350,7 +427,10 @@ fn target_state_is_read_like_scratch_does() {
     let s = &project.targets[1].def;
     assert_eq!((s.x, s.y, s.direction, s.size), (12.0, -5.5, -90.0, 50.0));
     assert!(!s.visible && s.draggable);
-    assert_eq!(s.rotation_style, starling_runtime::program::RotationStyle::LeftRight);
+    assert_eq!(
+        s.rotation_style,
+        starling_runtime::program::RotationStyle::LeftRight
+    );
     assert_eq!(s.current_costume, 1);
     let files: Vec<Option<&str>> = s.costumes.iter().map(|c| c.file.as_deref()).collect();
     assert_eq!(files, [Some("x.svg"), Some("y.svg")]);
@@ -396,11 +476,32 @@ fn inputs_in_every_encoding() {
     let project = loaded.project.expect("project");
     let body = &sprite(&project).scripts[0].body;
     let ops: Vec<&str> = body.iter().map(|b| b.spec.opcode).collect();
-    assert_eq!(ops, ["looks_say", "motion_goto", "event_broadcast", "control_if", "motion_movesteps", "data_setvariableto"]);
-    let Arg::Expr(join) = &body[0].args[0] else { panic!("{:?}", body[0].args) };
+    assert_eq!(
+        ops,
+        [
+            "looks_say",
+            "motion_goto",
+            "event_broadcast",
+            "control_if",
+            "motion_movesteps",
+            "data_setvariableto"
+        ]
+    );
+    let Arg::Expr(join) = &body[0].args[0] else {
+        panic!("{:?}", body[0].args)
+    };
     let Expr::Block(join) = &**join else { panic!() };
-    let score = ir::VarRef { name: "score".into(), slot: 0 };
-    assert_eq!(join.args, [Arg::Literal("a".into()), Arg::Expr(Box::new(Expr::Var(score.clone())))]);
+    let score = ir::VarRef {
+        name: "score".into(),
+        slot: 0,
+    };
+    assert_eq!(
+        join.args,
+        [
+            Arg::Literal("a".into()),
+            Arg::Expr(Box::new(Expr::Var(score.clone())))
+        ]
+    );
     assert_eq!(body[1].args, [Arg::Literal("_mouse_".into())]);
     assert_eq!(body[2].args, [Arg::Literal("hello".into())]);
     assert_eq!(body[3].args, [Arg::Empty]);
@@ -408,8 +509,14 @@ fn inputs_in_every_encoding() {
     assert_eq!(body[4].args, [Arg::Literal("10".into())]);
     assert_eq!(body[4].loc, SourceLoc::Block("move".into()));
     // The list `things` does not exist anywhere: like scratch-vm, the sprite gets it.
-    let things = ir::VarRef { name: "things".into(), slot: LOCAL };
-    assert_eq!(body[5].args, [Arg::Var(score), Arg::Expr(Box::new(Expr::List(things)))]);
+    let things = ir::VarRef {
+        name: "things".into(),
+        slot: LOCAL,
+    };
+    assert_eq!(
+        body[5].args,
+        [Arg::Var(score), Arg::Expr(Box::new(Expr::List(things)))]
+    );
     assert_eq!(sprite(&project).def.lists[0].name, "things");
     assert_eq!(sprite(&project).def.lists[0].id.as_deref(), Some("l1"));
     let (_, diags) = codegen::generate(&project);
@@ -455,10 +562,16 @@ fn variables_resolve_by_id_then_by_name_then_are_created() {
         ]
     );
     let def = &sprite(&project).def;
-    assert_eq!(def.variables[0].initial, starling_runtime::Value::from("seven"));
+    assert_eq!(
+        def.variables[0].initial,
+        starling_runtime::Value::from("seven")
+    );
     assert_eq!(def.variables[1].name, "fresh");
     assert_eq!(def.variables[1].initial, starling_runtime::Value::Num(0.0));
-    assert_eq!(project.targets[0].def.variables[0].initial, starling_runtime::Value::Num(5.0));
+    assert_eq!(
+        project.targets[0].def.variables[0].initial,
+        starling_runtime::Value::Num(5.0)
+    );
 }
 
 #[test]
@@ -478,7 +591,11 @@ fn a_call_to_an_undefined_custom_block_is_dropped_with_a_warning() {
     assert!(!loaded.has_errors(), "{}", plain(&loaded.diagnostics));
     assert!(plain(&loaded.diagnostics).contains("jump %s"));
     let project = loaded.project.expect("project");
-    let ops: Vec<&str> = sprite(&project).scripts[0].body.iter().map(|b| b.spec.opcode).collect();
+    let ops: Vec<&str> = sprite(&project).scripts[0]
+        .body
+        .iter()
+        .map(|b| b.spec.opcode)
+        .collect();
     assert_eq!(ops, ["looks_say"]);
 }
 
@@ -535,12 +652,31 @@ fn unknown_extension_blocks_are_named_and_left_out() {
     let loaded = load_project_json(&project_with(json!({}), json!({}), blocks));
     assert!(!loaded.has_errors(), "{}", plain(&loaded.diagnostics));
     let warnings = plain(&loaded.diagnostics);
-    for needle in ["videoSensing_videoToggle", "Video Sensing", "translate_getTranslate", "Translate", "text2speech_whenSpoken", "Sprite1"] {
+    for needle in [
+        "videoSensing_videoToggle",
+        "Video Sensing",
+        "translate_getTranslate",
+        "Translate",
+        "text2speech_whenSpoken",
+        "Sprite1",
+    ] {
         assert!(warnings.contains(needle), "{needle} in {warnings}");
     }
-    let zh: Vec<&str> = loaded.diagnostics.iter().map(|d| d.message.zh.as_str()).collect();
-    assert!(zh.iter().any(|m| m.contains("视频侦测") && m.contains("Sprite1")), "{zh:?}");
-    assert_eq!(loaded.diagnostics.len(), 3, "one warning per block kind: {warnings}");
+    let zh: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.zh.as_str())
+        .collect();
+    assert!(
+        zh.iter()
+            .any(|m| m.contains("视频侦测") && m.contains("Sprite1")),
+        "{zh:?}"
+    );
+    assert_eq!(
+        loaded.diagnostics.len(),
+        3,
+        "one warning per block kind: {warnings}"
+    );
     assert_eq!(loaded.diagnostics[0].loc, SourceLoc::Block("video".into()));
 
     let project = loaded.project.expect("project");
@@ -563,8 +699,14 @@ fn unknown_extension_blocks_are_named_and_left_out() {
 /// Asserts an error diagnostic whose English text contains `needle`, and no project.
 fn assert_fails(loaded: &Loaded, needle: &str) {
     let errs = errors(loaded);
-    assert!(loaded.project.is_none(), "expected no project; got diagnostics {errs:?}");
-    assert!(errs.iter().any(|e| e.contains(needle)), "expected an error with {needle:?}, got {errs:?}");
+    assert!(
+        loaded.project.is_none(),
+        "expected no project; got diagnostics {errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains(needle)),
+        "expected an error with {needle:?}, got {errs:?}"
+    );
 }
 
 #[test]
@@ -599,14 +741,20 @@ fn truncated_and_damaged_archives_never_panic() {
 
 #[test]
 fn a_zip_without_project_json() {
-    let zip = zip_of(&[("readme.txt", b"hello"), ("deep/folder/project.json", b"{}")]);
+    let zip = zip_of(&[
+        ("readme.txt", b"hello"),
+        ("deep/folder/project.json", b"{}"),
+    ]);
     assert_fails(&load(&zip), "no project.json");
 }
 
 #[test]
 fn project_json_in_one_folder_is_found() {
     let json = project_with(json!({}), json!({}), json!({}));
-    let zip = zip_of(&[("My Project/project.json", json.as_bytes()), ("My Project/x.svg", b"<svg/>")]);
+    let zip = zip_of(&[
+        ("My Project/project.json", json.as_bytes()),
+        ("My Project/x.svg", b"<svg/>"),
+    ]);
     let loaded = load(&zip);
     assert!(!loaded.has_errors(), "{}", plain(&loaded.diagnostics));
     assert!(loaded.assets.get("x.svg").is_some());
@@ -629,8 +777,14 @@ fn wrong_shapes() {
         (r#"[]"#, "not an object"),
         (r#"{"meta": {}}"#, "no `targets`"),
         (r#"{"targets": []}"#, "no stage"),
-        (r#"{"targets": [{"isStage": false, "name": "S"}]}"#, "no stage"),
-        (r#"{"objName": "Stage", "children": []}"#, "Scratch 2 project"),
+        (
+            r#"{"targets": [{"isStage": false, "name": "S"}]}"#,
+            "no stage",
+        ),
+        (
+            r#"{"objName": "Stage", "children": []}"#,
+            "Scratch 2 project",
+        ),
     ] {
         let zip = zip_of(&[("project.json", json.as_bytes())]);
         assert_fails(&load(&zip), needle);
@@ -647,7 +801,11 @@ fn wrong_shapes() {
 
 #[test]
 fn deeply_nested_json_is_an_error_not_a_crash() {
-    let deep = format!("{{\"targets\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "{{\"targets\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert_fails(&load_project_json(&deep), "broken");
 }
 
@@ -664,39 +822,70 @@ fn an_entry_declaring_a_gigabyte_is_refused() {
             patch_declared_size(&mut zip, 1 << 30);
         } else {
             // Patch only the asset's headers: they come after project.json's.
-            let at = zip.windows(8).position(|w| w == b"0123.png").expect("asset header");
-            let start = zip[..at].windows(4).rposition(|w| w == b"PK\x03\x04").expect("local header");
+            let at = zip
+                .windows(8)
+                .position(|w| w == b"0123.png")
+                .expect("asset header");
+            let start = zip[..at]
+                .windows(4)
+                .rposition(|w| w == b"PK\x03\x04")
+                .expect("local header");
             patch_declared_size(&mut zip[start..], 1 << 30);
         }
         let loaded = load(&zip);
         let errs = errors(&loaded);
         assert!(loaded.project.is_none(), "{victim}: {errs:?}");
-        assert!(errs.iter().any(|e| e.contains("too big")), "{victim}: {errs:?}");
+        assert!(
+            errs.iter().any(|e| e.contains("too big")),
+            "{victim}: {errs:?}"
+        );
     }
 }
 
 #[test]
 fn a_deflate_bomb_stops_at_the_limit() {
     // Small limits so the test is quick; the code path is the same as with the real ones.
-    let limits = Limits { unpacked: 1 << 20, json: 256 << 10, ..Limits::DEFAULT };
+    let limits = Limits {
+        unpacked: 1 << 20,
+        json: 256 << 10,
+        ..Limits::DEFAULT
+    };
     let zeros = vec![0u8; 4 << 20];
     let json = project_with(json!({}), json!({}), json!({}));
 
     // Honest sizes: refused before unpacking.
     let zip = zip_of(&[("project.json", json.as_bytes()), ("bomb.wav", &zeros)]);
-    assert!(zip.len() < 64 << 10, "the bomb compresses well ({} bytes)", zip.len());
+    assert!(
+        zip.len() < 64 << 10,
+        "the bomb compresses well ({} bytes)",
+        zip.len()
+    );
     let loaded = load_with_limits(&zip, limits);
     assert!(loaded.project.is_none());
-    assert!(errors(&loaded).iter().any(|e| e.contains("zip bomb")), "{:?}", errors(&loaded));
+    assert!(
+        errors(&loaded).iter().any(|e| e.contains("zip bomb")),
+        "{:?}",
+        errors(&loaded)
+    );
 
     // Lying sizes (the headers claim 100 bytes): unpacking stops at the limit.
     let mut zip = zip_of(&[("project.json", json.as_bytes()), ("bomb.wav", &zeros)]);
-    let at = zip.windows(8).position(|w| w == b"bomb.wav").expect("header");
-    let start = zip[..at].windows(4).rposition(|w| w == b"PK\x03\x04").expect("local header");
+    let at = zip
+        .windows(8)
+        .position(|w| w == b"bomb.wav")
+        .expect("header");
+    let start = zip[..at]
+        .windows(4)
+        .rposition(|w| w == b"PK\x03\x04")
+        .expect("local header");
     patch_declared_size(&mut zip[start..], 100);
     let loaded = load_with_limits(&zip, limits);
     assert!(loaded.project.is_none());
-    assert!(errors(&loaded).iter().any(|e| e.contains("zip bomb")), "{:?}", errors(&loaded));
+    assert!(
+        errors(&loaded).iter().any(|e| e.contains("zip bomb")),
+        "{:?}",
+        errors(&loaded)
+    );
 
     // A project.json bomb.
     let mut big = json.clone().into_bytes();
@@ -705,7 +894,11 @@ fn a_deflate_bomb_stops_at_the_limit() {
     patch_declared_size(&mut zip, 100);
     let loaded = load_with_limits(&zip, limits);
     assert!(loaded.project.is_none());
-    assert!(errors(&loaded).iter().any(|e| e.contains("too big")), "{:?}", errors(&loaded));
+    assert!(
+        errors(&loaded).iter().any(|e| e.contains("too big")),
+        "{:?}",
+        errors(&loaded)
+    );
 
     // A file bigger than 50 MB is refused without looking inside.
     let huge = vec![b'P'; (50 << 20) + 1];
@@ -730,7 +923,11 @@ fn blocks_linked_in_a_loop_are_an_error() {
     });
     let loaded = load_project_json(&project_with(json!({}), json!({}), blocks));
     let errs = errors(&loaded);
-    assert_eq!(errs.iter().filter(|e| e.contains("loop")).count(), 3, "{errs:?}");
+    assert_eq!(
+        errs.iter().filter(|e| e.contains("loop")).count(),
+        3,
+        "{errs:?}"
+    );
     assert!(errs[0].contains("block b"), "{errs:?}");
     // The rest of the project is still there.
     let project = loaded.project.expect("project");
@@ -750,23 +947,43 @@ fn sharing_one_block_between_many_inputs_cannot_explode() {
                    "fields": {}, "shadow": false, "topLevel": i == 0}),
         );
     }
-    blocks.insert("n60".into(), json!({"opcode": "motion_xposition", "next": null,
-        "parent": null, "inputs": {}, "fields": {}, "shadow": false, "topLevel": false}));
+    blocks.insert(
+        "n60".into(),
+        json!({"opcode": "motion_xposition", "next": null,
+        "parent": null, "inputs": {}, "fields": {}, "shadow": false, "topLevel": false}),
+    );
     let loaded = load_project_json(&project_with(json!({}), json!({}), Value::Object(blocks)));
-    assert!(errors(&loaded).iter().any(|e| e.contains("tangled")), "{:?}", errors(&loaded));
+    assert!(
+        errors(&loaded).iter().any(|e| e.contains("tangled")),
+        "{:?}",
+        errors(&loaded)
+    );
 }
 
 /// `not` blocks nested `depth` deep inside an `if`.
 fn nested_nots(depth: usize) -> String {
     let mut blocks = serde_json::Map::new();
-    blocks.insert("hat".into(), json!({"opcode": "event_whenflagclicked", "next": "if",
-        "parent": null, "inputs": {}, "fields": {}, "shadow": false, "topLevel": true}));
-    blocks.insert("if".into(), json!({"opcode": "control_if", "next": null, "parent": "hat",
-        "inputs": {"CONDITION": [2, "n0"]}, "fields": {}, "shadow": false, "topLevel": false}));
+    blocks.insert(
+        "hat".into(),
+        json!({"opcode": "event_whenflagclicked", "next": "if",
+        "parent": null, "inputs": {}, "fields": {}, "shadow": false, "topLevel": true}),
+    );
+    blocks.insert(
+        "if".into(),
+        json!({"opcode": "control_if", "next": null, "parent": "hat",
+        "inputs": {"CONDITION": [2, "n0"]}, "fields": {}, "shadow": false, "topLevel": false}),
+    );
     for i in 0..depth {
-        let inputs = if i + 1 < depth { json!({"OPERAND": [2, format!("n{}", i + 1)]}) } else { json!({}) };
-        blocks.insert(format!("n{i}"), json!({"opcode": "operator_not", "next": null,
-            "parent": null, "inputs": inputs, "fields": {}, "shadow": false, "topLevel": false}));
+        let inputs = if i + 1 < depth {
+            json!({"OPERAND": [2, format!("n{}", i + 1)]})
+        } else {
+            json!({})
+        };
+        blocks.insert(
+            format!("n{i}"),
+            json!({"opcode": "operator_not", "next": null,
+            "parent": null, "inputs": inputs, "fields": {}, "shadow": false, "topLevel": false}),
+        );
     }
     project_with(json!({}), json!({}), Value::Object(blocks))
 }
@@ -782,7 +999,11 @@ fn nesting_is_limited_without_overflowing_the_stack() {
     let _ = save(&project, &Default::default());
 
     let loaded = load_project_json(&nested_nots(2_000));
-    assert!(errors(&loaded).iter().any(|e| e.contains("too deep")), "{:?}", errors(&loaded));
+    assert!(
+        errors(&loaded).iter().any(|e| e.contains("too deep")),
+        "{:?}",
+        errors(&loaded)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -792,7 +1013,8 @@ fn nesting_is_limited_without_overflowing_the_stack() {
 /// Scratch's project.json schema, with the definitions file registered under its id.
 fn schema_validator() -> jsonschema::Validator {
     let read = |name: &str| -> Value {
-        let text = std::fs::read_to_string(fixtures_dir().join("schema").join(name)).expect("schema file");
+        let text =
+            std::fs::read_to_string(fixtures_dir().join("schema").join(name)).expect("schema file");
         serde_json::from_str(&text).expect("schema json")
     };
     let definitions = read("sb3_definitions.json");
@@ -817,7 +1039,10 @@ fn schema_validator() -> jsonschema::Validator {
 
 fn schema_errors(validator: &jsonschema::Validator, json: &str) -> Vec<String> {
     let instance: Value = serde_json::from_str(json).expect("saved json parses");
-    validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -829,7 +1054,10 @@ fn the_schema_check_catches_what_scratch_rejects() {
                      "costumes": [], "sounds": [], "layerOrder": 1}]
     });
     let errs = schema_errors(&validator, &bad.to_string());
-    assert!(errs.len() >= 2, "no costume and a wrong layerOrder: {errs:?}");
+    assert!(
+        errs.len() >= 2,
+        "no costume and a wrong layerOrder: {errs:?}"
+    );
 }
 
 #[test]
@@ -848,7 +1076,9 @@ fn load_save_load_gives_the_same_program_and_meets_the_schema() {
             failures.push(format!("{name}: reload: {}", plain(&again.diagnostics)));
             continue;
         }
-        let Some(second) = again.project else { continue };
+        let Some(second) = again.project else {
+            continue;
+        };
         let mut expected = normalized(&first);
         if name.ends_with("hello_nocostume.sb3") {
             // The saver gives each target the blank costume Scratch requires.
@@ -877,7 +1107,8 @@ fn load_save_load_gives_the_same_program_and_meets_the_schema() {
 #[test]
 fn the_saved_file_keeps_ids_and_writes_compressed_inputs() {
     let (project, loaded) = load_ok(&fixture("bench/fib.sb3"));
-    let json: Value = serde_json::from_str(&save_project_json(&project, &loaded.assets)).expect("json");
+    let json: Value =
+        serde_json::from_str(&save_project_json(&project, &loaded.assets)).expect("json");
     let stage = &json["targets"][0];
     assert_eq!(stage["layerOrder"], 0);
     assert_eq!(stage["variables"]["var-a"], json!(["a", 0]));
@@ -889,8 +1120,10 @@ fn the_saved_file_keeps_ids_and_writes_compressed_inputs() {
     assert_eq!(b6["opcode"], "operator_subtract");
     assert_eq!(b6["inputs"]["NUM2"], json!([1, [4, "1"]]));
     assert_eq!(b6["inputs"]["NUM1"][0], 3);
-    let protos: Vec<&Value> =
-        blocks.values().filter(|b| b["opcode"] == "procedures_prototype").collect();
+    let protos: Vec<&Value> = blocks
+        .values()
+        .filter(|b| b["opcode"] == "procedures_prototype")
+        .collect();
     assert_eq!(protos.len(), 1);
     let mutation = &protos[0]["mutation"];
     assert_eq!(mutation["argumentnames"], "[\"n\"]");
@@ -903,7 +1136,11 @@ fn saving_a_project_without_costumes_adds_a_blank_one() {
     let (project, loaded) = load_ok(&fixture("bench/hello_nocostume.sb3"));
     let saved = save(&project, &loaded.assets);
     let again = load(&saved);
-    assert!(again.diagnostics.is_empty(), "{}", plain(&again.diagnostics));
+    assert!(
+        again.diagnostics.is_empty(),
+        "{}",
+        plain(&again.diagnostics)
+    );
     let project = again.project.expect("project");
     for t in &project.targets {
         let file = t.def.costumes[0].file.as_deref().expect("file");
@@ -915,10 +1152,291 @@ fn saving_a_project_without_costumes_adds_a_blank_one() {
 
 #[test]
 fn broadcasts_and_menus_survive_a_round_trip() {
-    let (project, loaded) = load_ok(&fixture("conformance/events-broadcast-and-wait-yields-a-tick.sb3"));
-    let json: Value = serde_json::from_str(&save_project_json(&project, &loaded.assets)).expect("json");
-    let broadcasts = json["targets"][0]["broadcasts"].as_object().expect("broadcasts");
+    let (project, loaded) = load_ok(&fixture(
+        "conformance/events-broadcast-and-wait-yields-a-tick.sb3",
+    ));
+    let json: Value =
+        serde_json::from_str(&save_project_json(&project, &loaded.assets)).expect("json");
+    let broadcasts = json["targets"][0]["broadcasts"]
+        .as_object()
+        .expect("broadcasts");
     assert!(!broadcasts.is_empty());
     let again = load(&save(&project, &loaded.assets));
-    assert_eq!(normalized(&again.project.expect("project")), normalized(&project));
+    assert_eq!(
+        normalized(&again.project.expect("project")),
+        normalized(&project)
+    );
+}
+
+#[test]
+fn asset_names_that_are_not_plain_file_names_are_skipped() {
+    let json = project_with(json!({}), json!({}), json!({}));
+    let zip = zip_of(&[
+        ("project.json", json.as_bytes()),
+        ("..\\evil.svg", b"x"),
+        ("c:evil.svg", b"x"),
+        ("ok.svg", b"<svg/>"),
+    ]);
+    let loaded = load(&zip);
+    assert!(!loaded.has_errors(), "{}", plain(&loaded.diagnostics));
+    let mut names: Vec<&String> = loaded.assets.files.keys().collect();
+    names.sort();
+    assert_eq!(names, ["ok.svg"]);
+}
+
+/// A project as the text front end makes it: no ids, assets named by the writer.
+fn hand_made_project() -> (ir::Project, super::Sb3Assets) {
+    use crate::catalog::block;
+    use starling_runtime::program::{CostumeDef, SoundDef, TargetDef, VarDef};
+    let b = |opcode: &str, args: Vec<Arg>, substacks: Vec<Vec<Block>>, call: Option<u32>| Block {
+        spec: block(opcode).expect("opcode"),
+        args,
+        substacks,
+        call,
+        loc: SourceLoc::None,
+    };
+    let lit = |s: &str| Arg::Literal(s.to_string());
+    let mut stage = TargetDef::new("Stage", true);
+    stage.variables.push(VarDef {
+        name: "score".into(),
+        id: None,
+        initial: starling_runtime::Value::Num(1.5),
+    });
+    let mut sprite = TargetDef::new("Cat", false);
+    sprite.costumes.push(CostumeDef {
+        name: "cat".into(),
+        file: Some("cat.svg".into()),
+        rotation_center: (48.0, 50.0),
+        bitmap_resolution: 1.0,
+        size: None,
+    });
+    sprite.sounds.push(SoundDef {
+        name: "meow".into(),
+        file: Some("meow.wav".into()),
+        seconds: Some(0.5),
+    });
+    sprite.variables.push(VarDef {
+        name: "mine".into(),
+        id: None,
+        initial: starling_runtime::Value::from("x"),
+    });
+    let score = ir::VarRef {
+        name: "score".into(),
+        slot: 0,
+    };
+    let mine = ir::VarRef {
+        name: "mine".into(),
+        slot: LOCAL,
+    };
+    let param = |name: &str, boolean: bool, index: Option<u32>| {
+        Arg::Expr(Box::new(Expr::Param {
+            name: name.into(),
+            boolean,
+            index,
+        }))
+    };
+    let proc = ir::Procedure {
+        proccode: "jump %s if %b".into(),
+        params: vec![
+            ir::Param {
+                name: "height".into(),
+                boolean: false,
+            },
+            ir::Param {
+                name: "ok".into(),
+                boolean: true,
+            },
+        ],
+        warp: true,
+        body: vec![b(
+            "control_if",
+            vec![param("ok", true, Some(1))],
+            vec![vec![b(
+                "motion_changeyby",
+                vec![param("height", false, Some(0))],
+                vec![],
+                None,
+            )]],
+            None,
+        )],
+        loc: SourceLoc::None,
+    };
+    let join = Arg::Expr(Box::new(Expr::Block(b(
+        "operator_join",
+        vec![lit("a"), Arg::Expr(Box::new(Expr::Var(score.clone())))],
+        vec![],
+        None,
+    ))));
+    let scripts = vec![
+        ir::Script {
+            hat: Some(b("event_whenflagclicked", vec![], vec![], None)),
+            body: vec![
+                b(
+                    "data_setvariableto",
+                    vec![Arg::Var(mine.clone()), join],
+                    vec![],
+                    None,
+                ),
+                b("motion_goto", vec![lit("_random_")], vec![], None),
+                b("pen_setPenColorToColor", vec![lit("#ff00AA")], vec![], None),
+                b(
+                    "looks_seteffectto",
+                    vec![lit("GHOST"), lit("50")],
+                    vec![],
+                    None,
+                ),
+                b("event_broadcast", vec![lit("go")], vec![], None),
+            ],
+            loc: SourceLoc::None,
+        },
+        ir::Script {
+            hat: Some(b(
+                "event_whenbroadcastreceived",
+                vec![lit("go")],
+                vec![],
+                None,
+            )),
+            body: vec![
+                b(
+                    "procedures_call",
+                    vec![lit("10"), Arg::Empty],
+                    vec![],
+                    Some(0),
+                ),
+                b(
+                    "music_playNoteForBeats",
+                    vec![lit("62"), lit("0.5")],
+                    vec![],
+                    None,
+                ),
+                b(
+                    "control_stop",
+                    vec![lit("other scripts in sprite")],
+                    vec![],
+                    None,
+                ),
+            ],
+            loc: SourceLoc::None,
+        },
+    ];
+    let project = ir::Project {
+        targets: vec![
+            ir::Target {
+                def: stage,
+                scripts: vec![],
+                procedures: vec![],
+            },
+            ir::Target {
+                def: sprite,
+                scripts,
+                procedures: vec![proc],
+            },
+        ],
+    };
+    let mut assets = super::Sb3Assets::default();
+    assets.insert(
+        "cat.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(),
+    );
+    assets.insert("meow.wav", b"RIFF....WAVE".to_vec());
+    (project, assets)
+}
+
+#[test]
+fn a_project_without_ids_saves_and_loads_back() {
+    let (project, assets) = hand_made_project();
+    let (_, diags) = codegen::generate(&project);
+    assert!(diags.is_empty(), "{}", plain(&diags));
+
+    let json = save_project_json(&project, &assets);
+    let errs = schema_errors(&schema_validator(), &json);
+    assert!(errs.is_empty(), "{errs:?}");
+    let loaded = load(&save(&project, &assets));
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{}",
+        plain(&loaded.diagnostics)
+    );
+
+    // Asset files are renamed by the MD5 of their bytes, as Scratch names them; everything
+    // else is the same program.
+    let cat = format!(
+        "{}.svg",
+        super::md5::hex_digest(assets.get("cat.svg").expect("cat"))
+    );
+    let meow = format!(
+        "{}.wav",
+        super::md5::hex_digest(assets.get("meow.wav").expect("meow"))
+    );
+    let mut expected = normalized(&project);
+    expected.targets[1].def.costumes[0].file = Some(cat.clone());
+    expected.targets[1].def.sounds[0].file = Some(meow.clone());
+    // The stage had no backdrop: it gets the blank one Scratch requires.
+    let again = loaded.project.as_ref().expect("project");
+    assert_eq!(again.targets[0].def.costumes.len(), 1);
+    assert_eq!(again.targets[0].def.costumes[0].name, "backdrop1");
+    expected.targets[0].def.costumes = again.targets[0].def.costumes.clone();
+    assert_eq!(normalized(again), expected);
+    assert_eq!(loaded.assets.get(&cat), assets.get("cat.svg"));
+    assert_eq!(loaded.assets.get(&meow), assets.get("meow.wav"));
+
+    let json: Value = serde_json::from_str(&json).expect("json");
+    let stage = &json["targets"][0];
+    let (score_id, score) = stage["variables"]
+        .as_object()
+        .expect("vars")
+        .iter()
+        .next()
+        .expect("var");
+    assert!(!score_id.is_empty());
+    assert_eq!(score, &json!(["score", 1.5]));
+    let go_id = stage["broadcasts"]
+        .as_object()
+        .expect("broadcasts")
+        .iter()
+        .find(|(_, name)| *name == "go")
+        .expect("broadcast go")
+        .0
+        .clone();
+    let blocks = json["targets"][1]["blocks"].as_object().expect("blocks");
+    let find = |opcode: &str| {
+        blocks
+            .values()
+            .find(|b| b["opcode"] == opcode)
+            .expect(opcode)
+            .clone()
+    };
+    assert_eq!(
+        find("event_broadcast")["inputs"]["BROADCAST_INPUT"],
+        json!([1, [11, "go", go_id]])
+    );
+    assert_eq!(
+        find("event_whenbroadcastreceived")["fields"]["BROADCAST_OPTION"],
+        json!(["go", go_id])
+    );
+    assert_eq!(
+        find("pen_setPenColorToColor")["inputs"]["COLOR"],
+        json!([1, [9, "#ff00AA"]])
+    );
+    assert_eq!(
+        find("looks_seteffectto")["fields"]["EFFECT"],
+        json!(["GHOST", null])
+    );
+    assert_eq!(find("control_stop")["mutation"]["hasnext"], "true");
+    let note = find("music_playNoteForBeats")["inputs"]["NOTE"].clone();
+    let note_shadow = &blocks[note[1].as_str().expect("shadow id")];
+    assert_eq!(note_shadow["opcode"], "note");
+    assert_eq!(note_shadow["fields"]["NOTE"], json!(["62", null]));
+    let call = find("procedures_call");
+    assert_eq!(
+        call["inputs"].as_object().expect("inputs").len(),
+        1,
+        "the empty boolean is left out"
+    );
+    assert_eq!(call["mutation"]["proccode"], "jump %s if %b");
+    assert_eq!(call["mutation"]["warp"], "true");
+    let set = find("data_setvariableto");
+    assert_eq!(set["fields"]["VARIABLE"][0], "mine");
+    assert_eq!(set["inputs"]["VALUE"][0], 3);
+    assert_eq!(json["extensions"], json!(["pen", "music"]));
 }
