@@ -2,6 +2,9 @@
 //! `examples/`. See `lib.rs` for the layout; `STARLING_BLESS=1 cargo test -p starling-tests`
 //! rewrites the expectations.
 
+// Scratch's own conformance projects and the shared benchmark .sb3 files (tests/fixtures).
+mod conformance;
+
 use starling_compiler::{compile_text, Lang};
 use starling_tests::*;
 

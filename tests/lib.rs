@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use starling_cli::run::{run_program, RunOptions};
@@ -170,7 +171,7 @@ pub fn run_cli(args: &[String]) -> (i32, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let code = {
-        let mut io = starling_cli::Io { out: &mut out, err: &mut err, color: false };
+        let mut io = starling_cli::Io { out: &mut out, err: &mut err, color: false, wall_clock_ms: None };
         starling_cli::main_with(args, Lang::En, &mut io)
     };
     (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
@@ -487,7 +488,7 @@ pub fn diff(expected: &str, actual: &str) -> String {
         }
         let _ = writeln!(out, "{op} {line}");
     }
-    if expected.ends_with('\n') != actual.ends_with('\n') {
+    if !expected.is_empty() && !actual.is_empty() && expected.ends_with('\n') != actual.ends_with('\n') {
         out.push_str("(the files differ in the newline at the end)\n");
     }
     out
@@ -533,7 +534,13 @@ pub fn finish(prefix: &str, outcomes: Vec<Outcome>) {
             )),
             (Err(e), Some(reason)) => {
                 n_known += 1;
-                eprintln!("known failure {} ({reason}):\n{}", o.name, indent(e));
+                // Written past the test harness's capture, so known failures are always seen.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "known failure {} ({reason}):\n{}",
+                    o.name,
+                    indent(e)
+                );
             }
             (Err(e), None) => problems.push(format!("{}: FAILED\n{}", o.name, indent(e))),
         }

@@ -32,26 +32,35 @@ pub struct ArgError {
 
 /// Parses the arguments after the program name. `default_lang` is used unless `--lang` is given.
 pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
-    // `--lang` applies to every message, including mistakes found before it, so find it first.
+    // `--lang` applies to every message, including mistakes found before it, and may come
+    // anywhere (also before the command), so take it out first.
     let mut lang = default_lang;
+    let mut rest_args: Vec<String> = Vec::with_capacity(args.len());
     let mut i = 0;
     while i < args.len() {
         let (name, inline) = split_option(&args[i]);
-        if name == "--lang" {
-            let value = match inline {
-                Some(v) => Some(v.to_string()),
-                None => args.get(i + 1).cloned(),
-            };
-            match value.as_deref().map(Lang::parse) {
-                Some(Some(l)) => lang = l,
-                Some(None) => {
-                    return Err(ArgError { message: text::bad_lang(value.as_deref().unwrap_or("")), lang })
-                }
-                None => return Err(ArgError { message: text::missing_value("--lang"), lang }),
+        if name != "--lang" {
+            rest_args.push(args[i].clone());
+            i += 1;
+            continue;
+        }
+        let value = match inline {
+            Some(v) => Some(v.to_string()),
+            None => {
+                i += 1;
+                args.get(i).cloned()
             }
+        };
+        match value.as_deref().map(Lang::parse) {
+            Some(Some(l)) => lang = l,
+            Some(None) => {
+                return Err(ArgError { message: text::bad_lang(value.as_deref().unwrap_or("")), lang })
+            }
+            None => return Err(ArgError { message: text::missing_value("--lang"), lang }),
         }
         i += 1;
     }
+    let args = &rest_args[..];
     let fail = |message: Message| ArgError { message, lang };
 
     let Some(cmd) = args.first() else {
@@ -86,9 +95,6 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
         };
         match name {
             "--help" | "-h" => return Ok(Args { command: Command::Help, lang }),
-            "--lang" => {
-                value(&mut i)?;
-            }
             "--seconds" if is_run => {
                 let v = value(&mut i)?;
                 match v.trim().parse::<f64>() {
@@ -193,6 +199,7 @@ mod tests {
         assert!(p(&["run", "a", "--wat"]).is_err());
         assert!(p(&["check", "a", "--seed", "1"]).is_err());
         assert!(p(&["fly"]).is_err());
+        assert_eq!(p(&["--lang", "zh", "check", "f"]).unwrap().command, Command::Check { file: "f".into() });
         let e = p(&["run", "--lang", "zh", "--seed"]).unwrap_err();
         assert_eq!(e.lang, Lang::ZhCn);
         assert!(p(&["run", "a", "--lang", "fr"]).is_err());

@@ -34,6 +34,9 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
     /// Colour the diagnostics (only when `err` is a terminal).
     pub color: bool,
+    /// The wall clock (Unix milliseconds) for `current [year]` and friends in `run`; `None`
+    /// runs on the fixed date 2000-01-01, as the tests do.
+    pub wall_clock_ms: Option<f64>,
 }
 
 /// Runs the command line `args` (without the program name) and returns the exit code.
@@ -63,7 +66,8 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             writeln!(io.out, "starling {}", env!("CARGO_PKG_VERSION"))?;
             Ok(EXIT_OK)
         }
-        Command::Run { file, options } => {
+        Command::Run { file, mut options } => {
+            options.epoch_ms = options.epoch_ms.or(io.wall_clock_ms);
             let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
                 return Ok(EXIT_FAILED);
             };
@@ -147,9 +151,23 @@ pub fn read_program_text(path: &str) -> Result<String, Message> {
     }
 }
 
-/// Reads and compiles a file; `None` (after saying why on `err`) when it cannot be read.
+/// Reads a program from standard input (`starling run -`).
+fn read_stdin_text() -> Result<String, Message> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).map_err(|e| text::cannot_read("-", &e))?;
+    match source::detect(&bytes) {
+        SourceKind::Text(t) => Ok(t.to_string()),
+        SourceKind::Sb3 => Err(text::sb3_not_supported("-")),
+        SourceKind::ProjectJson => Err(text::json_not_supported("-")),
+        SourceKind::NotUtf8 { line } => Err(text::not_text("-", line)),
+    }
+}
+
+/// Reads and compiles a file (`-` is standard input); `None` (after saying why on `err`) when it cannot be read.
 fn load_and_compile(path: &str, lang: Lang, io: &mut Io<'_>) -> io::Result<Option<(String, Compiled)>> {
-    match read_program_text(path) {
+    let text = if path == "-" { read_stdin_text() } else { read_program_text(path) };
+    match text {
         Ok(source) => {
             let compiled = compile_text(&source);
             Ok(Some((source, compiled)))

@@ -13,7 +13,12 @@ fn main() {
     let mut out = BufWriter::new(stdout.lock());
     let mut err = stderr.lock();
     let code = {
-        let mut io = starling_cli::Io { out: &mut out, err: &mut err, color };
+        // The only clock the program sees: the date for `current [year]` and `days since 2000`.
+        let wall_clock_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_millis() as f64);
+        let mut io = starling_cli::Io { out: &mut out, err: &mut err, color, wall_clock_ms };
         starling_cli::main_with(&args, starling_cli::text::lang_from_env(), &mut io)
     };
     let flushed = out.flush();

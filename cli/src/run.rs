@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use starling_compiler::Lang;
+use starling_runtime::program::Hat;
 use starling_runtime::{Event, Input, Program, Vm, VmConfig};
 
 use crate::text;
@@ -33,6 +34,9 @@ pub struct RunOptions {
     pub turbo: bool,
     /// Language of the notes written to `err`.
     pub lang: Lang,
+    /// Unix time in milliseconds when the program starts, for `current [year]` and `days since
+    /// 2000`; `None` keeps the VM's fixed date (2000-01-01), which makes runs repeatable.
+    pub epoch_ms: Option<f64>,
 }
 
 impl Default for RunOptions {
@@ -43,6 +47,7 @@ impl Default for RunOptions {
             answers: Vec::new(),
             turbo: false,
             lang: Lang::En,
+            epoch_ms: None,
         }
     }
 }
@@ -79,7 +84,14 @@ pub fn run_program(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<RunSummary> {
-    let config = VmConfig { seed: options.seed, turbo: options.turbo, ..VmConfig::default() };
+    if !program.scripts.iter().any(|s| s.hat == Hat::Flag) {
+        // A common first mistake: blocks copied without their hat never start.
+        writeln!(err, "{}", text::no_flag_script().get(options.lang))?;
+    }
+    let mut config = VmConfig { seed: options.seed, turbo: options.turbo, ..VmConfig::default() };
+    if let Some(epoch) = options.epoch_ms {
+        config.epoch_ms = epoch;
+    }
     let mut vm = Vm::new(program, config);
     let input = Input::default();
     let mut answers = options.answers.iter();

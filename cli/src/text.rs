@@ -29,7 +29,7 @@ pub fn usage() -> Message {
 Starling runs Scratch programs written as text.
 
 Usage:
-  starling run FILE [options]     run a program and print what its sprites say
+  starling run FILE [options]     run a program and print what its sprites say (FILE - reads stdin)
   starling check FILE             look for mistakes without running
   starling disasm FILE            show the bytecode the program compiles to
   starling bench [--reps N]       run the benchmark programs and check their answers
@@ -44,13 +44,13 @@ Options for run:
 
 Examples:
   starling run examples/counter.sb.txt
-  starling run examples/times_table.sb.txt --answer 56 --answer 12
+  starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
 ",
         "\
 Starling 运行用文字写成的 Scratch 程序。
 
 用法：
-  starling run 文件 [选项]        运行程序，打印角色说的话
+  starling run 文件 [选项]        运行程序，打印角色说的话（文件写 - 就从标准输入读）
   starling check 文件             只检查错误，不运行
   starling disasm 文件            显示程序编译成的字节码
   starling bench [--reps N]       运行基准测试程序并检查答案
@@ -65,7 +65,7 @@ run 的选项：
 
 例子：
   starling run examples/counter.sb.txt
-  starling run examples/times_table.sb.txt --answer 56 --answer 12
+  starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
 ",
     )
 }
@@ -213,6 +213,14 @@ pub fn no_more_answers(question: &str) -> Message {
             "程序问了“{question}”，正在等回答，但是已经没有回答了，所以在这里停下。\
              用 --answer 文字 给出回答，每个问题一个。"
         ),
+    )
+}
+
+pub fn no_flag_script() -> Message {
+    m(
+        "note: no script starts with “when green flag clicked”, so nothing runs. Put that block \
+         on the line above the blocks that should run.",
+        "注意：没有以“当绿旗被点击”开头的脚本，所以什么也不会运行。请把这个积木放在要运行的积木上面一行。",
     )
 }
 

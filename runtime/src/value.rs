@@ -1,10 +1,14 @@
 //! Scratch values and the casting rules of scratch-vm's `src/util/cast.js`.
 //!
 //! A value is a number, a string or a boolean. Numbers stay unboxed `f64`; strings are
-//! reference-counted so copying a value never copies text.
+//! reference-counted [`Text`]s, so copying a value never copies text.
 
+use std::borrow::Borrow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
 use std::rc::Rc;
 
 /// A Scratch value.
@@ -14,8 +18,211 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Num(f64),
-    Str(Rc<str>),
+    Str(Text),
     Bool(bool),
+}
+
+/// The text of a [`Value::Str`]: an immutable, reference-counted string that reads as a `&str`.
+///
+/// Two things make Scratch's string blocks fast on it:
+///
+/// - A text held in one place only can grow in place ([`Text::push_str`]), so `set [s] to (join
+///   (s) (…))` in a loop appends instead of copying the whole text every time.
+/// - It remembers its length in UTF-16 units (JavaScript's `length`) once counted, which also
+///   says whether it is ASCII, so `letter (i) of` and `length of` on a long text do not scan it
+///   on every call.
+///
+/// It is a thin pointer, which keeps a [`Value`] at 16 bytes.
+#[derive(Clone)]
+pub struct Text(Rc<TextBuf>);
+
+struct TextBuf {
+    text: String,
+    /// The number of UTF-16 units, or `UNKNOWN` until someone asks. Every non-ASCII character
+    /// takes more UTF-8 bytes than UTF-16 units, so the text is ASCII exactly when this equals
+    /// its length in bytes.
+    utf16_len: Cell<usize>,
+}
+
+const UNKNOWN: usize = usize::MAX;
+
+/// JavaScript's `length` of a string.
+fn count_utf16(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    }
+}
+
+impl Text {
+    fn new(text: String, utf16_len: usize) -> Text {
+        Text(Rc::new(TextBuf {
+            text,
+            utf16_len: Cell::new(utf16_len),
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.text
+    }
+
+    /// Whether both are the same text object (not merely equal text).
+    pub fn ptr_eq(a: &Text, b: &Text) -> bool {
+        Rc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The length in UTF-16 units, as JavaScript counts (counted once, then remembered).
+    pub fn utf16_len(&self) -> usize {
+        let known = self.0.utf16_len.get();
+        if known != UNKNOWN {
+            return known;
+        }
+        let n = count_utf16(&self.0.text);
+        self.0.utf16_len.set(n);
+        n
+    }
+
+    /// `str::is_ascii`, remembered (see [`Text::utf16_len`]).
+    pub fn is_ascii(&self) -> bool {
+        self.utf16_len() == self.0.text.len()
+    }
+
+    /// Appends `tail`: in place when this is the only reference to the text, else into a new
+    /// text (which this one then is). Other holders of the old text never see a change.
+    pub fn push_str(&mut self, tail: &str) {
+        if tail.is_empty() {
+            return;
+        }
+        let known = self.0.utf16_len.get();
+        let utf16_len = if known == UNKNOWN {
+            UNKNOWN
+        } else {
+            known + count_utf16(tail)
+        };
+        match Rc::get_mut(&mut self.0) {
+            Some(buf) => {
+                buf.text.push_str(tail);
+                buf.utf16_len.set(utf16_len);
+            }
+            None => {
+                let mut text = String::with_capacity(self.0.text.len() + tail.len());
+                text.push_str(&self.0.text);
+                text.push_str(tail);
+                *self = Text::new(text, utf16_len);
+            }
+        }
+    }
+
+    /// JavaScript's `text[index]` as Scratch's `letter (index + 1) of`: the UTF-16 unit at
+    /// `index` as a text, or `None` out of range. Half of a surrogate pair becomes U+FFFD (a
+    /// Rust string cannot hold a lone surrogate). `ascii_letters` holds one-letter texts for
+    /// the ASCII characters, indexed by code, so an ASCII letter allocates nothing.
+    pub fn utf16_unit_at(&self, index: usize, ascii_letters: &[Text]) -> Option<Text> {
+        if self.is_ascii() {
+            let byte = *self.0.text.as_bytes().get(index)?;
+            return Some(match ascii_letters.get(byte as usize) {
+                Some(letter) => letter.clone(),
+                None => Text::from(char::from(byte).to_string()),
+            });
+        }
+        let mut at = 0;
+        for c in self.0.text.chars() {
+            let units = c.len_utf16();
+            if index < at + units {
+                return Some(if units == 1 {
+                    Text::new(c.to_string(), 1)
+                } else {
+                    Text::new(char::REPLACEMENT_CHARACTER.to_string(), 1)
+                });
+            }
+            at += units;
+        }
+        None
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        &self.0.text
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0.text
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0.text
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::new(String::new(), 0)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::new(s.to_string(), UNKNOWN)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::new(s, UNKNOWN)
+    }
+}
+
+impl From<Rc<str>> for Text {
+    fn from(s: Rc<str>) -> Self {
+        Text::from(&*s)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        Text::ptr_eq(self, other) || self.0.text == other.0.text
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.0.text == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.0.text == *other
+    }
+}
+
+impl Hash for Text {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.text.hash(state)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0.text, f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.text)
+    }
 }
 
 impl Default for Value {
@@ -38,20 +245,26 @@ impl From<bool> for Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::Str(Rc::from(s))
+        Value::Str(Text::from(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::Str(Rc::from(s))
+        Value::Str(Text::from(s))
+    }
+}
+
+impl From<Text> for Value {
+    fn from(s: Text) -> Self {
+        Value::Str(s)
     }
 }
 
 impl Value {
     /// The empty string.
     pub fn empty() -> Value {
-        Value::Str(Rc::from(""))
+        Value::Str(Text::default())
     }
 
     /// Scratch's `Cast.toNumber`: anything that is not a number becomes 0; NaN becomes 0.
@@ -89,10 +302,19 @@ impl Value {
     }
 
     /// Scratch's `Cast.toString` (JavaScript's `String(value)`).
-    pub fn to_str(&self) -> Rc<str> {
+    pub fn to_str(&self) -> Text {
         match self {
             Value::Str(s) => s.clone(),
-            _ => Rc::from(self.to_string()),
+            _ => Text::from(self.to_string()),
+        }
+    }
+
+    /// Appends `Cast.toString(self)` to `out` (without making a text of it first).
+    pub fn push_to(&self, out: &mut String) {
+        match self {
+            Value::Str(s) => out.push_str(s),
+            Value::Num(n) => out.push_str(&number_to_string(*n)),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         }
     }
 
@@ -152,24 +374,52 @@ pub fn compare(a: &Value, b: &Value) -> Ordering {
             return x.partial_cmp(y).unwrap_or(Ordering::Equal);
         }
     }
+    // Fast path: two texts, one of which cannot be a number (`letter (i) of (s) = [a]`).
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        if surely_not_number(x) || surely_not_number(y) {
+            return compare_text(x, y);
+        }
+    }
     let n1 = a.number_for_compare();
     let n2 = b.number_for_compare();
     if n1.is_nan() || n2.is_nan() {
-        let (t1, t2) = (a.to_str(), b.to_str());
-        if t1.is_ascii() && t2.is_ascii() {
-            // The same order without allocating lower-cased copies.
-            let lower1 = t1.bytes().map(|c| c.to_ascii_lowercase());
-            return lower1.cmp(t2.bytes().map(|c| c.to_ascii_lowercase()));
-        }
-        let s1 = js_lowercase(&t1);
-        let s2 = js_lowercase(&t2);
-        return compare_utf16(&s1, &s2);
+        return compare_text(&a.to_str(), &b.to_str());
     }
     if n1 == n2 {
         // Covers Infinity == Infinity too.
         return Ordering::Equal;
     }
     n1.partial_cmp(&n2).unwrap_or(Ordering::Equal)
+}
+
+/// Whether `number_for_compare` of this text is NaN, by its first byte alone: it is empty
+/// (whitespace only), or starts with an ASCII character that cannot begin a JavaScript number
+/// or whitespace (a digit, `.`, `+`, `-`, `I` of `Infinity`). `false` means "maybe a number".
+#[inline]
+fn surely_not_number(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(&c) => {
+            c.is_ascii()
+                && !c.is_ascii_digit()
+                && !matches!(c, b'.' | b'+' | b'-' | b'I' | b' ' | b'\t'..=b'\r')
+        }
+    }
+}
+
+/// Scratch's text comparison: JavaScript's `toLowerCase` on both, then UTF-16 order.
+fn compare_text(t1: &Text, t2: &Text) -> Ordering {
+    if t1.is_ascii() && t2.is_ascii() {
+        // The same order without allocating lower-cased copies.
+        if t1.len() == t2.len() && t1.eq_ignore_ascii_case(t2) {
+            return Ordering::Equal;
+        }
+        let lower1 = t1.bytes().map(|c| c.to_ascii_lowercase());
+        return lower1.cmp(t2.bytes().map(|c| c.to_ascii_lowercase()));
+    }
+    let s1 = js_lowercase(t1);
+    let s2 = js_lowercase(t2);
+    compare_utf16(&s1, &s2)
 }
 
 /// `operator_equals`.
@@ -427,7 +677,7 @@ pub fn list_to_string(items: &[Value]) -> String {
     // list of the numbers 1, 2, 3 made by reporters shows as "1 2 3".
     let all_single = items
         .iter()
-        .all(|v| matches!(v, Value::Str(s) if s.encode_utf16().count() == 1));
+        .all(|v| matches!(v, Value::Str(s) if s.len() <= 3 && s.utf16_len() == 1));
     let sep = if all_single { "" } else { " " };
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {

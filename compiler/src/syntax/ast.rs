@@ -17,7 +17,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn loc(self) -> crate::diag::SourceLoc {
@@ -160,7 +163,10 @@ impl<'s> Slot<'s> {
                             SlotValue::Color(w.to_string())
                         } else if *w == "v" && wspan.start > self.span.start + 1 {
                             // `( v)`: an empty round dropdown.
-                            SlotValue::Dropdown { text: String::new(), round: true }
+                            SlotValue::Dropdown {
+                                text: String::new(),
+                                round: true,
+                            }
                         } else {
                             SlotValue::Reporter(parts)
                         }
@@ -168,7 +174,10 @@ impl<'s> Slot<'s> {
                     [.., Part::Word("v", vspan)] if self.annot.is_empty() => {
                         let start = parts[0].span().start;
                         let text = src.get(start..vspan.start).unwrap_or("").trim();
-                        SlotValue::Dropdown { text: text.to_string(), round: true }
+                        SlotValue::Dropdown {
+                            text: text.to_string(),
+                            round: true,
+                        }
                     }
                     _ => SlotValue::Reporter(parts),
                 }
@@ -186,7 +195,10 @@ pub fn classify_square<'a, 's>(raw: &str) -> SlotValue<'a, 's> {
     }
     if !last_escaped && text.ends_with(" v") {
         let name = text[..text.len() - 1].trim().to_string();
-        return SlotValue::Dropdown { text: name, round: false };
+        return SlotValue::Dropdown {
+            text: name,
+            round: false,
+        };
     }
     if text.is_empty() {
         return SlotValue::Empty;
@@ -222,7 +234,9 @@ pub fn unescape(raw: &str) -> (String, bool, bool) {
 
 /// `#rgb` or `#rrggbb`.
 pub fn is_hex_color(s: &str) -> bool {
-    let Some(hex) = s.strip_prefix('#') else { return false };
+    let Some(hex) = s.strip_prefix('#') else {
+        return false;
+    };
     (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -230,5 +244,6 @@ pub fn is_hex_color(s: &str) -> bool {
 /// we also accept a leading `+` and require at least one digit (so `(e)` is a variable).
 pub fn looks_numeric(s: &str) -> bool {
     s.bytes().any(|b| b.is_ascii_digit())
-        && s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
 }

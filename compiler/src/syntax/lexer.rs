@@ -154,7 +154,10 @@ pub fn nesting_depth(tokens: &[(Tok<'_>, Span)]) -> usize {
         }
     }
     let starts_slot = |i: usize| {
-        matches!(tokens.get(i), Some((Tok::LParen | Tok::LAngle | Tok::Square(..), _)))
+        matches!(
+            tokens.get(i),
+            Some((Tok::LParen | Tok::LAngle | Tok::Square(..), _))
+        )
     };
     let mut stack: Vec<Frame> = Vec::new();
     let mut max = 0;
@@ -176,10 +179,20 @@ pub fn nesting_depth(tokens: &[(Tok<'_>, Span)]) -> usize {
         let comparison = matches!(top, Some((Kind::Angle, 1, true))) && starts_slot(i + 1);
         match tok {
             Tok::LParen => {
-                stack.push(Frame { kind: Kind::Round, items: 0, first_is_slot: false, in_annot: false });
+                stack.push(Frame {
+                    kind: Kind::Round,
+                    items: 0,
+                    first_is_slot: false,
+                    in_annot: false,
+                });
             }
             Tok::LAngle if !comparison => {
-                stack.push(Frame { kind: Kind::Angle, items: 0, first_is_slot: false, in_annot: false });
+                stack.push(Frame {
+                    kind: Kind::Angle,
+                    items: 0,
+                    first_is_slot: false,
+                    in_annot: false,
+                });
             }
             Tok::RParen if matches!(top, Some((Kind::Round, ..))) => {
                 stack.pop();

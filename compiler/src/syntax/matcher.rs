@@ -125,7 +125,10 @@ fn build_index() -> Index {
             return;
         }
         let list = by_signature.entry(sig).or_default();
-        if !list.iter().any(|c| std::ptr::eq(c.spec, spec) && c.order == order) {
+        if !list
+            .iter()
+            .any(|c| std::ptr::eq(c.spec, spec) && c.order == order)
+        {
             list.push(Candidate { spec, order, alias });
         }
     };
@@ -137,7 +140,11 @@ fn build_index() -> Index {
         add(spec.en, spec, false);
         add(spec.zh, spec, false);
         if spec.status == Status::Palette {
-            suggestible.push((spec, template_signature(spec.en).0, template_signature(spec.zh).0));
+            suggestible.push((
+                spec,
+                template_signature(spec.en).0,
+                template_signature(spec.zh).0,
+            ));
         }
     }
     for (template, opcode) in ALIASES {
@@ -145,7 +152,10 @@ fn build_index() -> Index {
             add(template, spec, true);
         }
     }
-    Index { by_signature, suggestible }
+    Index {
+        by_signature,
+        suggestible,
+    }
 }
 
 /// The index, built on first use.
@@ -251,7 +261,9 @@ pub enum MenuMatch {
 /// Matches a dropdown's text against a menu's options (value, English and Chinese label;
 /// case and spaces ignored).
 pub fn menu_match(id: MenuId, text: &str) -> MenuMatch {
-    let Some(menu) = catalog::menu(id) else { return MenuMatch::Dynamic };
+    let Some(menu) = catalog::menu(id) else {
+        return MenuMatch::Dynamic;
+    };
     let t = text.trim();
     for o in menu.options {
         if o.value.eq_ignore_ascii_case(t) || o.en.eq_ignore_ascii_case(t) || o.zh == t {
@@ -260,7 +272,8 @@ pub fn menu_match(id: MenuId, text: &str) -> MenuMatch {
     }
     let n = normalize_loose(t);
     for o in menu.options {
-        if normalize_loose(o.value) == n || normalize_loose(o.en) == n || normalize_loose(o.zh) == n {
+        if normalize_loose(o.value) == n || normalize_loose(o.en) == n || normalize_loose(o.zh) == n
+        {
             return MenuMatch::Option(o.value);
         }
     }
@@ -273,12 +286,17 @@ pub fn menu_match(id: MenuId, text: &str) -> MenuMatch {
 
 /// Lowercase without whitespace, for comparing menu labels (`e^` = `e ^`).
 fn normalize_loose(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The labels of a menu's fixed options in both languages.
 pub fn menu_labels(id: MenuId) -> (Vec<String>, Vec<String>) {
-    let Some(menu) = catalog::menu(id) else { return (Vec::new(), Vec::new()) };
+    let Some(menu) = catalog::menu(id) else {
+        return (Vec::new(), Vec::new());
+    };
     (
         menu.options.iter().map(|o| o.en.to_string()).collect(),
         menu.options.iter().map(|o| o.zh.to_string()).collect(),

@@ -65,7 +65,11 @@ pub fn stray_close(span: Span, close: &str, open: &str) -> Diagnostic {
 }
 
 pub fn unreadable(span: Span) -> Diagnostic {
-    err(span, "I can't read this part of the line.", "我看不懂这一行的这部分。")
+    err(
+        span,
+        "I can't read this part of the line.",
+        "我看不懂这一行的这部分。",
+    )
 }
 
 pub fn too_deep(span: Span, limit: usize) -> Diagnostic {
@@ -127,16 +131,49 @@ pub fn unknown_reporter(span: Span, text: &str, suggestions: &[String]) -> Diagn
 pub fn stack_in_slot(span: Span, text: &str) -> Diagnostic {
     err(
         span,
-        format!("“{}” is a stack block; it can't go inside another block's slot.", short(text)),
-        format!("“{}”是一个堆叠积木，不能放进别的积木的格子里。", short(text)),
+        format!(
+            "“{}” is a stack block; it can't go inside another block's slot.",
+            short(text)
+        ),
+        format!(
+            "“{}”是一个堆叠积木，不能放进别的积木的格子里。",
+            short(text)
+        ),
     )
     .with_hint(m("Put it on its own line.", "把它单独写成一行。"))
+}
+
+pub fn sprite_only(span: Span, text: &str) -> Diagnostic {
+    err(
+        span,
+        format!("The stage can't use “{}”: only sprites can.", short(text)),
+        format!("舞台不能用“{}”：只有角色可以用。", short(text)),
+    )
+    .with_hint(m(
+        "Put this script in a sprite's section (#sprite …).",
+        "把这个脚本放到角色的部分里（#角色 …）。",
+    ))
+}
+
+pub fn stage_clone_itself(span: Span) -> Diagnostic {
+    err(
+        span,
+        "The stage can't make clones of itself.",
+        "舞台不能克隆自己。",
+    )
+    .with_hint(m(
+        "Choose a sprite to clone, like create clone of (Sprite1 v).",
+        "选一个要克隆的角色，比如 克隆 (Sprite1 v)。",
+    ))
 }
 
 pub fn lone_reporter(span: Span, text: &str) -> Diagnostic {
     warn(
         span,
-        format!("“{}” is a reporter on its own line, so it does nothing.", short(text)),
+        format!(
+            "“{}” is a reporter on its own line, so it does nothing.",
+            short(text)
+        ),
         format!("“{}”是一个单独的报告积木，它什么也不会做。", short(text)),
     )
     .with_hint(m(
@@ -156,7 +193,10 @@ pub fn ellipsis(span: Span) -> Diagnostic {
 pub fn after_cap(span: Span, cap: &str) -> Diagnostic {
     warn(
         span,
-        format!("This block comes after “{}”, so it will never run.", short(cap)),
+        format!(
+            "This block comes after “{}”, so it will never run.",
+            short(cap)
+        ),
         format!("这个积木在“{}”后面，所以永远不会运行。", short(cap)),
     )
     .with_hint(m(
@@ -168,13 +208,19 @@ pub fn after_cap(span: Span, cap: &str) -> Diagnostic {
 pub fn hat_in_middle(span: Span, text: &str, open_span: Span, open_text: &str) -> Diagnostic {
     err(
         span,
-        format!("The hat block “{}” can only go at the top of a script.", short(text)),
+        format!(
+            "The hat block “{}” can only go at the top of a script.",
+            short(text)
+        ),
         format!("帽子积木“{}”只能放在脚本的最上面。", short(text)),
     )
     .with_label(
         open_span.loc(),
         m(
-            format!("“{}” is still open here: did you forget an “end”?", short(open_text)),
+            format!(
+                "“{}” is still open here: did you forget an “end”?",
+                short(open_text)
+            ),
             format!("“{}”还没有结束：是不是忘了写“end”？", short(open_text)),
         ),
     )
@@ -189,7 +235,10 @@ pub fn hat_in_middle(span: Span, text: &str, open_span: Span, open_text: &str) -
 pub fn missing_end(span: Span, open_span: Span, open_text: &str) -> Diagnostic {
     err(
         span,
-        format!("The script ends, but “{}” was never closed with “end”.", short(open_text)),
+        format!(
+            "The script ends, but “{}” was never closed with “end”.",
+            short(open_text)
+        ),
         format!("脚本结束了，但是“{}”还没有用“end”结束。", short(open_text)),
     )
     .with_label(
@@ -206,7 +255,12 @@ pub fn missing_end(span: Span, open_span: Span, open_text: &str) -> Diagnostic {
 }
 
 pub fn stray_end(span: Span) -> Diagnostic {
-    err(span, "This “end” has nothing to close.", "这个“end”前面没有需要结束的积木。").with_hint(m(
+    err(
+        span,
+        "This “end” has nothing to close.",
+        "这个“end”前面没有需要结束的积木。",
+    )
+    .with_hint(m(
         "Remove it, or check that every repeat, forever and if has exactly one “end”.",
         "删掉它，或者检查每个重复执行、如果积木是不是正好有一个“end”。",
     ))
@@ -228,17 +282,22 @@ pub fn else_not_if(span: Span, open_span: Span, open_text: &str) -> Diagnostic {
     stray_else(span).with_label(
         open_span.loc(),
         m(
-            format!("the innermost open block is “{}”, which has no “else”", short(open_text)),
+            format!(
+                "the innermost open block is “{}”, which has no “else”",
+                short(open_text)
+            ),
             format!("最里面的积木是“{}”，它没有“否则”", short(open_text)),
         ),
     )
 }
 
 pub fn second_else(span: Span, open_span: Span) -> Diagnostic {
-    err(span, "This “if” already has an “else”.", "这个“如果”已经有一个“否则”了。").with_label(
-        open_span.loc(),
-        m("this is the “if”", "这是那个“如果”"),
+    err(
+        span,
+        "This “if” already has an “else”.",
+        "这个“如果”已经有一个“否则”了。",
     )
+    .with_label(open_span.loc(), m("this is the “if”", "这是那个“如果”"))
 }
 
 // ------------------------------------------------------------------------------ slots
@@ -282,7 +341,10 @@ pub fn needs_boolean(span: Span) -> Diagnostic {
 pub fn round_in_boolean(span: Span, text: &str) -> Diagnostic {
     err(
         span,
-        format!("“{}” is a round block; it doesn't fit in a pointy slot.", short(text)),
+        format!(
+            "“{}” is a round block; it doesn't fit in a pointy slot.",
+            short(text)
+        ),
         format!("“{}”是圆圆的积木，放不进尖尖的格子。", short(text)),
     )
     .with_hint(m(
@@ -297,7 +359,10 @@ pub fn empty_bool_in_round(span: Span) -> Diagnostic {
         "An empty pointy slot <> doesn't fit here; this slot is round.",
         "这里是圆圆的格子，放不进空的尖尖格子 <>。",
     )
-    .with_hint(m("Write a number like (0) or text like [hello].", "写一个数字 (0) 或文字 [你好]。"))
+    .with_hint(m(
+        "Write a number like (0) or text like [hello].",
+        "写一个数字 (0) 或文字 [你好]。",
+    ))
 }
 
 pub fn reporter_in_field(span: Span) -> Diagnostic {
@@ -306,7 +371,10 @@ pub fn reporter_in_field(span: Span) -> Diagnostic {
         "A reporter block can't go into this dropdown; pick one of its choices.",
         "这个下拉菜单里不能放报告积木，请选一个选项。",
     )
-    .with_hint(m("Write the choice like [choice v].", "把选项写成 [选项 v] 的样子。"))
+    .with_hint(m(
+        "Write the choice like [choice v].",
+        "把选项写成 [选项 v] 的样子。",
+    ))
 }
 
 pub fn not_an_option(span: Span, text: &str, en: &[String], zh: &[String]) -> Diagnostic {
@@ -315,7 +383,10 @@ pub fn not_an_option(span: Span, text: &str, en: &[String], zh: &[String]) -> Di
         format!("“{}” is not one of the choices here.", short(text)),
         format!("“{}”不是这里的选项。", short(text)),
     )
-    .with_hint(m(format!("Choices: {}.", list_en(en)), format!("可以选：{}。", list_zh(zh))))
+    .with_hint(m(
+        format!("Choices: {}.", list_en(en)),
+        format!("可以选：{}。", list_zh(zh)),
+    ))
 }
 
 // ------------------------------------------------------------------------------ names
@@ -325,13 +396,19 @@ fn similar_hint(similar: &[String]) -> Option<Message> {
         return None;
     }
     let quoted: Vec<String> = similar.iter().map(|s| format!("“{s}”")).collect();
-    Some(m(format!("Did you mean {}?", quoted.join(" or ")), format!("你是不是想写{}？", quoted.join("或"))))
+    Some(m(
+        format!("Did you mean {}?", quoted.join(" or ")),
+        format!("你是不是想写{}？", quoted.join("或")),
+    ))
 }
 
 pub fn unknown_name(span: Span, name: &str, similar: &[String], bare: bool) -> Diagnostic {
     let d = err(
         span,
-        format!("There is no variable, list or input called “{}”.", short(name)),
+        format!(
+            "There is no variable, list or input called “{}”.",
+            short(name)
+        ),
         format!("没有叫“{}”的变量、列表或输入项。", short(name)),
     );
     match similar_hint(similar) {
@@ -347,9 +424,18 @@ pub fn unknown_name(span: Span, name: &str, similar: &[String], bare: bool) -> D
     }
 }
 
-pub fn undeclared(span: Span, name: &str, list: bool, similar: &[String], global: bool) -> Diagnostic {
-    let (what_en, what_zh, kw_en, kw_zh, init) =
-        if list { ("list", "列表", "#list", "#列表", "") } else { ("variable", "变量", "#variable", "#变量", " = 0") };
+pub fn undeclared(
+    span: Span,
+    name: &str,
+    list: bool,
+    similar: &[String],
+    global: bool,
+) -> Diagnostic {
+    let (what_en, what_zh, kw_en, kw_zh, init) = if list {
+        ("list", "列表", "#list", "#列表", "")
+    } else {
+        ("variable", "变量", "#variable", "#变量", " = 0")
+    };
     let d = err(
         span,
         format!("There is no {what_en} called “{}”.", short(name)),
@@ -358,8 +444,16 @@ pub fn undeclared(span: Span, name: &str, list: bool, similar: &[String], global
     match similar_hint(similar) {
         Some(h) => d.with_hint(h),
         None => {
-            let place_en = if global { "at the top of the file" } else { "in this sprite's section" };
-            let place_zh = if global { "在文件开头" } else { "在这个角色的部分里" };
+            let place_en = if global {
+                "at the top of the file"
+            } else {
+                "in this sprite's section"
+            };
+            let place_zh = if global {
+                "在文件开头"
+            } else {
+                "在这个角色的部分里"
+            };
             d.with_hint(m(
                 format!("Add the line “{kw_en} {name}{init}” {place_en} to make it."),
                 format!("{place_zh}加一行“{kw_zh} {name}{init}”来建立它。"),
@@ -371,7 +465,10 @@ pub fn undeclared(span: Span, name: &str, list: bool, similar: &[String], global
 pub fn variable_in_boolean(span: Span, name: &str) -> Diagnostic {
     err(
         span,
-        format!("“{}” is a variable, and variables are round: they don't fit in a pointy slot.", short(name)),
+        format!(
+            "“{}” is a variable, and variables are round: they don't fit in a pointy slot.",
+            short(name)
+        ),
         format!("“{}”是变量，变量是圆圆的，放不进尖尖的格子。", short(name)),
     )
     .with_hint(m(
@@ -388,18 +485,38 @@ pub fn duplicate_define(span: Span, first: Span, text: &str) -> Diagnostic {
         format!("The block “{}” is defined twice.", short(text)),
         format!("积木“{}”被定义了两次。", short(text)),
     )
-    .with_label(first.loc(), m("it was first defined here", "第一次定义在这里"))
-    .with_hint(m("Give one of them a different name.", "给其中一个换个名字。"))
+    .with_label(
+        first.loc(),
+        m("it was first defined here", "第一次定义在这里"),
+    )
+    .with_hint(m(
+        "Give one of them a different name.",
+        "给其中一个换个名字。",
+    ))
 }
 
 pub fn define_empty(span: Span) -> Diagnostic {
-    err(span, "“define” needs the new block's name after it.", "“定义”后面要写新积木的名字。")
-        .with_hint(m("For example: define jump (height)", "比如：定义 跳 (高度)"))
+    err(
+        span,
+        "“define” needs the new block's name after it.",
+        "“定义”后面要写新积木的名字。",
+    )
+    .with_hint(m(
+        "For example: define jump (height)",
+        "比如：定义 跳 (高度)",
+    ))
 }
 
 pub fn param_without_name(span: Span) -> Diagnostic {
-    err(span, "This input of the custom block has no name.", "自制积木的这个输入项没有名字。")
-        .with_hint(m("Write a name inside, like (height) or <fast>.", "在里面写一个名字，比如 (高度) 或 <快>。"))
+    err(
+        span,
+        "This input of the custom block has no name.",
+        "自制积木的这个输入项没有名字。",
+    )
+    .with_hint(m(
+        "Write a name inside, like (height) or <fast>.",
+        "在里面写一个名字，比如 (高度) 或 <快>。",
+    ))
 }
 
 // ------------------------------------------------------------------------------ project notation
@@ -472,8 +589,14 @@ pub fn duplicate_name(span: Span, what_en: &str, what_zh: &str, name: &str) -> D
 pub fn shadows_global(span: Span, name: &str) -> Diagnostic {
     warn(
         span,
-        format!("“{}” is already a variable for all sprites; this sprite's own one hides it.", short(name)),
-        format!("“{}”已经是所有角色都能用的变量了；这个角色自己的变量会把它挡住。", short(name)),
+        format!(
+            "“{}” is already a variable for all sprites; this sprite's own one hides it.",
+            short(name)
+        ),
+        format!(
+            "“{}”已经是所有角色都能用的变量了；这个角色自己的变量会把它挡住。",
+            short(name)
+        ),
     )
     .with_hint(m("Give it a different name.", "换一个名字。"))
 }

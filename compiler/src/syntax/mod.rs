@@ -92,13 +92,19 @@ pub fn parse(source: &str) -> (ir::Project, Vec<Diagnostic>) {
     // resolve again so that every reference (even one before the field) sees them.
     let mut implicit: HashSet<resolve::Implicit> = HashSet::new();
     let mut result = None;
+    let mut dropped = 0;
     for _ in 0..2 {
         let mut resolver =
             resolve::Resolver::new(source, &scan.lines, &defs, &procs, scan.bare, &implicit);
-        let code: Vec<resolve::TargetCode> =
-            scan.targets.iter().enumerate().map(|(ti, t)| resolver.target(ti, &t.items)).collect();
+        let code: Vec<resolve::TargetCode> = scan
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| resolver.target(ti, &t.items))
+            .collect();
         let new = std::mem::take(&mut resolver.implicit_new);
         let run_diags = std::mem::take(&mut resolver.diags);
+        dropped = resolver.dropped;
         if new.is_empty() || result.is_some() {
             result = Some((code, run_diags));
             break;
@@ -128,7 +134,11 @@ pub fn parse(source: &str) -> (ir::Project, Vec<Diagnostic>) {
     let targets = defs
         .into_iter()
         .zip(code)
-        .map(|(def, c)| ir::Target { def, scripts: c.scripts, procedures: c.procedures })
+        .map(|(def, c)| ir::Target {
+            def,
+            scripts: c.scripts,
+            procedures: c.procedures,
+        })
         .collect();
 
     diags.sort_by_key(|d| match d.loc {
@@ -136,7 +146,7 @@ pub fn parse(source: &str) -> (ir::Project, Vec<Diagnostic>) {
         _ => u32::MAX,
     });
     if diags.len() > MAX_DIAGNOSTICS {
-        let more = diags.len() - MAX_DIAGNOSTICS;
+        let more = diags.len() - MAX_DIAGNOSTICS + dropped;
         let at = diags[MAX_DIAGNOSTICS].loc.clone();
         diags.truncate(MAX_DIAGNOSTICS);
         let span = match at {

@@ -72,8 +72,7 @@ pub fn line_parser<'t, 's: 't>(
             })
         };
 
-        let round_item =
-            choice((slot.clone(), word, gt_word.clone(), stray_square.clone(), error.clone()));
+        let round_item = choice((slot.clone(), word, gt_word, stray_square, error));
         let round = just(Tok::LParen)
             .ignore_then(round_item.repeated().collect::<Vec<_>>())
             .then(annot_words(Some(Tok::RParen)).or_not())
@@ -94,8 +93,7 @@ pub fn line_parser<'t, 's: 't>(
             .map_with(|w, e| Part::Word(w, sp(e.span())))
             .then_ignore(slot_start.rewind());
         let first = slot.clone().then(comparison.or_not());
-        let angle_item =
-            choice((slot.clone(), word, stray_rparen.clone(), stray_square.clone(), error.clone()));
+        let angle_item = choice((slot.clone(), word, stray_rparen, stray_square, error));
         let angle = just(Tok::LAngle)
             .ignore_then(first.or_not())
             .then(angle_item.repeated().collect::<Vec<_>>())
@@ -137,7 +135,12 @@ pub fn parse_lines<'s>(lines: &[(LexedLine<'s>, Span)], max_depth: usize) -> Vec
     let mut ranges = Vec::with_capacity(lines.len());
     for (lexed, _) in lines {
         let start = all.len();
-        all.extend(lexed.tokens.iter().map(|(t, s)| (*t, SimpleSpan::from(s.start..s.end))));
+        all.extend(
+            lexed
+                .tokens
+                .iter()
+                .map(|(t, s)| (*t, SimpleSpan::from(s.start..s.end))),
+        );
         ranges.push(start..all.len());
     }
     let parser = line_parser();

@@ -160,7 +160,11 @@ fn print_properties(out: &mut String, def: &TargetDef, lang: Lang) {
     }
     if def.current_costume != 0 {
         if let Some(c) = def.costumes.get(def.current_costume) {
-            let key = if def.is_stage { ("backdrop", "背景") } else { ("costume", "造型") };
+            let key = if def.is_stage {
+                ("backdrop", "背景")
+            } else {
+                ("costume", "造型")
+            };
             prop(key.0, key.1, quote_word(&c.name));
         }
     }
@@ -168,7 +172,10 @@ fn print_properties(out: &mut String, def: &TargetDef, lang: Lang) {
 
 /// A word of a header (`#sprite Big Cat` needs quotes).
 fn quote_word(s: &str) -> String {
-    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '[' | '=' | '\\')) {
+    if s.is_empty()
+        || s.chars()
+            .any(|c| c.is_whitespace() || matches!(c, '"' | '[' | '=' | '\\'))
+    {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
         s.to_string()
@@ -236,7 +243,11 @@ impl Printer<'_> {
             .collect();
         out.push_str(&words.join(" "));
         if proc.warp {
-            out.push_str(if zh(self.lang) { " // 运行时不刷新屏幕" } else { " // run without screen refresh" });
+            out.push_str(if zh(self.lang) {
+                " // 运行时不刷新屏幕"
+            } else {
+                " // run without screen refresh"
+            });
         }
         out.push('\n');
         self.body(out, &proc.body, 0);
@@ -297,7 +308,11 @@ impl Printer<'_> {
             .map(|w| match w {
                 "%s" | "%n" | "%b" => {
                     let boolean = params.next().is_some_and(|p| p.boolean) || w == "%b";
-                    let kind = if boolean { SlotKind::Boolean } else { SlotKind::Text };
+                    let kind = if boolean {
+                        SlotKind::Boolean
+                    } else {
+                        SlotKind::Text
+                    };
                     self.arg_text(kind, args.next().unwrap_or(&Arg::Empty))
                 }
                 other => other.to_string(),
@@ -313,10 +328,10 @@ impl Printer<'_> {
             || name.ends_with(" v")
             || name == "v"
             || name.contains("::")
-            || index()
-                .by_signature
-                .get(&normalize(name))
-                .is_some_and(|c| c.iter().any(|c| c.order.is_empty() && fits(c.spec.shape, Place::Round)));
+            || index().by_signature.get(&normalize(name)).is_some_and(|c| {
+                c.iter()
+                    .any(|c| c.order.is_empty() && fits(c.spec.shape, Place::Round))
+            });
         if clashes {
             format!("{name} :: variables")
         } else {
@@ -325,6 +340,10 @@ impl Printer<'_> {
     }
 
     fn dropdown(&self, label: &str, round: bool) -> String {
+        if !label.is_empty() && label.trim() != label {
+            // A dropdown's text is trimmed when read; plain text keeps the blanks.
+            return format!("[{}]", escape_square(label));
+        }
         if round && !label.contains(['(', ')', '[', ']', '<', '>', '\\']) {
             format!("({label} v)")
         } else {
@@ -344,12 +363,21 @@ impl Printer<'_> {
                 k if k.is_numeric() => {
                     if looks_numeric(s) {
                         format!("({s})")
-                    } else {
+                    } else if super::resolve::is_numeric_text(s) {
                         format!("[{}]", escape_square(s))
+                    } else {
+                        // `last`, `random`, `all` in a list index: Scratch 2's number dropdown.
+                        self.dropdown(s, true)
                     }
                 }
-                SlotKind::Text | SlotKind::Color | SlotKind::Boolean => format!("[{}]", escape_square(s)),
-                SlotKind::MenuInput { menu, .. } => self.dropdown(&option_label(menu, s, self.lang), true),
+                // Numbers read better round: `set [x v] to (1)`.
+                SlotKind::Text if looks_numeric(s) => format!("({s})"),
+                SlotKind::Text | SlotKind::Color | SlotKind::Boolean => {
+                    format!("[{}]", escape_square(s))
+                }
+                SlotKind::MenuInput { menu, .. } => {
+                    self.dropdown(&option_label(menu, s, self.lang), true)
+                }
                 SlotKind::Field(menu) => self.dropdown(&option_label(menu, s, self.lang), false),
                 SlotKind::BroadcastInput => self.dropdown(s, true),
                 _ => self.dropdown(s, false),

@@ -79,6 +79,7 @@ pub fn scan(src: &str) -> Scan<'_> {
         diags: Vec::new(),
     };
     let mut lexed: Vec<(LexedLine<'_>, Span)> = Vec::new();
+    let mut lines: Vec<Line<'_>> = Vec::new();
     let mut offset = 0;
     for raw in src.split('\n') {
         let start = offset;
@@ -98,11 +99,18 @@ pub fn scan(src: &str) -> Scan<'_> {
                 continue;
             };
             let code = Span::new(first.1.start, last.1.end);
-            st.current().items.push(Item::Code(lexed.len()));
+            st.current()
+                .items
+                .push(Item::Code(lines.len() + lexed.len()));
             lexed.push((line, code));
+            // Parse in batches so that the tokens of a huge input are not all kept at once.
+            if lexed.len() == 1024 {
+                lines.extend(parse_lines(&lexed, MAX_BRACKET_DEPTH));
+                lexed.clear();
+            }
         }
     }
-    let lines = parse_lines(&lexed, MAX_BRACKET_DEPTH);
+    lines.extend(parse_lines(&lexed, MAX_BRACKET_DEPTH));
     st.finish(lines)
 }
 
@@ -145,7 +153,11 @@ fn dir_words(s: &str, offset: usize) -> Vec<DirWord> {
                 let body_start = i + 1;
                 let mut j = body_start;
                 while j < s.len() && bytes[j] != close as u8 {
-                    j += if bytes[j] == b'\\' && j + 1 < s.len() { 2 } else { 1 };
+                    j += if bytes[j] == b'\\' && j + 1 < s.len() {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 let j = j.min(s.len());
                 // Stay on a character boundary.
@@ -160,7 +172,10 @@ fn dir_words(s: &str, offset: usize) -> Vec<DirWord> {
             text.push(c);
             i += c.len_utf8();
         }
-        out.push(DirWord { text, span: Span::new(offset + start, offset + i) });
+        out.push(DirWord {
+            text,
+            span: Span::new(offset + start, offset + i),
+        });
     }
     out
 }
@@ -195,7 +210,9 @@ fn initial_value(text: &str) -> String {
 fn yes_no(v: &str) -> Option<bool> {
     match v.to_lowercase().as_str() {
         "yes" | "true" | "on" | "1" | "是" | "显示" | "可以" | "可拖动" => Some(true),
-        "no" | "false" | "off" | "0" | "否" | "隐藏" | "不" | "不可以" | "不可拖动" => Some(false),
+        "no" | "false" | "off" | "0" | "否" | "隐藏" | "不" | "不可以" | "不可拖动" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -253,7 +270,8 @@ impl State {
                     return;
                 };
                 if let Some(i) = self.sprites.iter().position(|s| s.def.name == name.text) {
-                    self.diags.push(msg::duplicate_name(name.span, "sprite", "角色", &name.text));
+                    self.diags
+                        .push(msg::duplicate_name(name.span, "sprite", "角色", &name.text));
                     self.section = Section::Sprite(i);
                 } else {
                     self.sprites.push(TargetScan::new(&name.text, false));
@@ -272,12 +290,21 @@ impl State {
                     None => Value::Num(0.0),
                 };
                 let global = self.declares_globals();
-                let target = if global { &mut self.stage } else { self.current() };
+                let target = if global {
+                    &mut self.stage
+                } else {
+                    self.current()
+                };
                 if target.def.variables.iter().any(|v| v.name == name) {
-                    self.diags.push(msg::duplicate_name(span, "variable", "变量", &name));
+                    self.diags
+                        .push(msg::duplicate_name(span, "variable", "变量", &name));
                     return;
                 }
-                target.def.variables.push(VarDef { name, id: None, initial });
+                target.def.variables.push(VarDef {
+                    name,
+                    id: None,
+                    initial,
+                });
                 target.var_spans.push(span);
             }
             "list" | "列表" => {
@@ -287,16 +314,28 @@ impl State {
                     return;
                 }
                 let initial = match value {
-                    Some(v) => dir_words(v, 0).into_iter().map(|w| Value::from(w.text)).collect(),
+                    Some(v) => dir_words(v, 0)
+                        .into_iter()
+                        .map(|w| Value::from(w.text))
+                        .collect(),
                     None => Vec::new(),
                 };
                 let global = self.declares_globals();
-                let target = if global { &mut self.stage } else { self.current() };
+                let target = if global {
+                    &mut self.stage
+                } else {
+                    self.current()
+                };
                 if target.def.lists.iter().any(|l| l.name == name) {
-                    self.diags.push(msg::duplicate_name(span, "list", "列表", &name));
+                    self.diags
+                        .push(msg::duplicate_name(span, "list", "列表", &name));
                     return;
                 }
-                target.def.lists.push(ListDef { name, id: None, initial });
+                target.def.lists.push(ListDef {
+                    name,
+                    id: None,
+                    initial,
+                });
             }
             "costume" | "造型" | "backdrop" | "背景" => {
                 let (name, file) = name_value(rest);
@@ -312,7 +351,11 @@ impl State {
                     size: None,
                 };
                 let backdrop = matches!(keyword.to_lowercase().as_str(), "backdrop" | "背景");
-                let target = if backdrop { &mut self.stage } else { self.current() };
+                let target = if backdrop {
+                    &mut self.stage
+                } else {
+                    self.current()
+                };
                 target.def.costumes.push(costume);
             }
             "sound" | "声音" => {
@@ -348,27 +391,33 @@ impl State {
             let target = self.current();
             let def = &mut target.def;
             match key_l.as_str() {
-                "x" => number(value).map(|n| def.x = n).unwrap_or_else(|| bad = true),
-                "y" => number(value).map(|n| def.y = n).unwrap_or_else(|| bad = true),
-                "direction" | "方向" => {
-                    number(value).map(|n| def.direction = n).unwrap_or_else(|| bad = true)
-                }
-                "size" | "大小" => number(value).map(|n| def.size = n).unwrap_or_else(|| bad = true),
-                "volume" | "音量" => {
-                    number(value).map(|n| def.volume = n).unwrap_or_else(|| bad = true)
-                }
-                "tempo" | "速度" | "演奏速度" => {
-                    number(value).map(|n| def.tempo = n).unwrap_or_else(|| bad = true)
-                }
-                "visible" | "shown" | "显示" => {
-                    yes_no(value).map(|b| def.visible = b).unwrap_or_else(|| bad = true)
-                }
-                "draggable" | "可拖动" => {
-                    yes_no(value).map(|b| def.draggable = b).unwrap_or_else(|| bad = true)
-                }
-                "rotation" | "rotation-style" | "旋转方式" | "旋转" => {
-                    rotation(value).map(|r| def.rotation_style = r).unwrap_or_else(|| bad = true)
-                }
+                "x" => number(value)
+                    .map(|n| def.x = n)
+                    .unwrap_or_else(|| bad = true),
+                "y" => number(value)
+                    .map(|n| def.y = n)
+                    .unwrap_or_else(|| bad = true),
+                "direction" | "方向" => number(value)
+                    .map(|n| def.direction = n)
+                    .unwrap_or_else(|| bad = true),
+                "size" | "大小" => number(value)
+                    .map(|n| def.size = n)
+                    .unwrap_or_else(|| bad = true),
+                "volume" | "音量" => number(value)
+                    .map(|n| def.volume = n)
+                    .unwrap_or_else(|| bad = true),
+                "tempo" | "速度" | "演奏速度" => number(value)
+                    .map(|n| def.tempo = n)
+                    .unwrap_or_else(|| bad = true),
+                "visible" | "shown" | "显示" => yes_no(value)
+                    .map(|b| def.visible = b)
+                    .unwrap_or_else(|| bad = true),
+                "draggable" | "可拖动" => yes_no(value)
+                    .map(|b| def.draggable = b)
+                    .unwrap_or_else(|| bad = true),
+                "rotation" | "rotation-style" | "旋转方式" | "旋转" => rotation(value)
+                    .map(|r| def.rotation_style = r)
+                    .unwrap_or_else(|| bad = true),
                 "costume" | "造型" | "backdrop" | "背景" => {
                     target.costume_pick = Some((value.to_string(), w.span));
                 }
@@ -407,7 +456,12 @@ impl State {
             targets.push(stage);
         }
         targets.append(&mut self.sprites);
-        let globals: Vec<String> = targets[0].def.variables.iter().map(|v| v.name.clone()).collect();
+        let globals: Vec<String> = targets[0]
+            .def
+            .variables
+            .iter()
+            .map(|v| v.name.clone())
+            .collect();
         for t in targets.iter_mut() {
             if let Some((name, span)) = t.costume_pick.take() {
                 match t.def.costumes.iter().position(|c| c.name == name) {
@@ -423,6 +477,11 @@ impl State {
                 }
             }
         }
-        Scan { lines, targets, bare, diags: self.diags }
+        Scan {
+            lines,
+            targets,
+            bare,
+            diags: self.diags,
+        }
     }
 }

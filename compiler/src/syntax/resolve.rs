@@ -11,7 +11,7 @@ use starling_runtime::isa::LOCAL;
 use starling_runtime::program::TargetDef;
 use starling_runtime::value::js_string_to_number;
 
-use crate::catalog::{self, BlockSpec, Lang, Shape, SlotKind};
+use crate::catalog::{self, BlockSpec, Lang, Shape, SlotKind, Status};
 use crate::diag::Diagnostic;
 use crate::ir::{Arg, Block, Expr, Param, Procedure, Script, VarRef};
 
@@ -66,14 +66,19 @@ pub struct Procs {
 
 /// If the line is a `define` line, the parts of the custom block after the word `define`.
 pub fn define_parts<'s>(line: &Line<'s>) -> Option<Vec<Part<'s>>> {
-    let Some(Part::Word(first, span)) = line.parts.first() else { return None };
+    let Some(Part::Word(first, span)) = line.parts.first() else {
+        return None;
+    };
     let n = normalize(first);
     if n == "define" || n == "定义" {
         return Some(line.parts[1..].to_vec());
     }
     // Chinese often glues the name on: `定义跳 (高度)`.
     if let Some(rest) = first.strip_prefix("定义") {
-        let mut parts = vec![Part::Word(rest, Span::new(span.start + "定义".len(), span.end))];
+        let mut parts = vec![Part::Word(
+            rest,
+            Span::new(span.start + "定义".len(), span.end),
+        )];
         parts.extend_from_slice(&line.parts[1..]);
         return Some(parts);
     }
@@ -85,7 +90,11 @@ fn slot_inner_text(src: &str, slot: &Slot<'_>) -> String {
     match slot.bracket {
         Bracket::Square => super::ast::unescape(slot.raw).0.trim().to_string(),
         _ => match (slot.parts.first(), slot.parts.last()) {
-            (Some(a), Some(b)) => src.get(a.span().start..b.span().end).unwrap_or("").trim().to_string(),
+            (Some(a), Some(b)) => src
+                .get(a.span().start..b.span().end)
+                .unwrap_or("")
+                .trim()
+                .to_string(),
             _ => String::new(),
         },
     }
@@ -102,7 +111,9 @@ pub fn collect_procs(
     for item in items {
         let Item::Code(li) = *item else { continue };
         let line = &lines[li];
-        let Some(parts) = define_parts(line) else { continue };
+        let Some(parts) = define_parts(line) else {
+            continue;
+        };
         let mut proccode: Vec<String> = Vec::new();
         let mut text: Vec<String> = Vec::new();
         let mut sig = String::new();
@@ -125,7 +136,11 @@ pub fn collect_procs(
                     }
                     let boolean = slot.bracket == Bracket::Angle;
                     proccode.push(if boolean { "%b" } else { "%s" }.to_string());
-                    text.push(if boolean { format!("<{name}>") } else { format!("({name})") });
+                    text.push(if boolean {
+                        format!("<{name}>")
+                    } else {
+                        format!("({name})")
+                    });
                     sig.push(SLOT);
                     params.push(Param { name, boolean });
                 }
@@ -138,7 +153,8 @@ pub fn collect_procs(
             continue;
         }
         let warp = line.comment.is_some_and(|c| {
-            c.to_lowercase().contains("run without screen refresh") || c.contains("运行时不刷新屏幕")
+            c.to_lowercase().contains("run without screen refresh")
+                || c.contains("运行时不刷新屏幕")
         });
         let proto = Proto {
             proccode: proccode.join(" "),
@@ -149,13 +165,21 @@ pub fn collect_procs(
             text: text.join(" "),
         };
         if let Some(&first) = procs.by_sig.get(&sig) {
-            diags.push(msg::duplicate_define(line.span, procs.protos[first].span, &proto.text));
+            diags.push(msg::duplicate_define(
+                line.span,
+                procs.protos[first].span,
+                &proto.text,
+            ));
             procs.duplicates.push(proto);
-            procs.define_at.insert(li, DefineRef::Duplicate(procs.duplicates.len() - 1));
+            procs
+                .define_at
+                .insert(li, DefineRef::Duplicate(procs.duplicates.len() - 1));
         } else {
             procs.by_sig.insert(sig, procs.protos.len());
             procs.protos.push(proto);
-            procs.define_at.insert(li, DefineRef::Proc(procs.protos.len() - 1));
+            procs
+                .define_at
+                .insert(li, DefineRef::Proc(procs.protos.len() - 1));
         }
     }
     procs
@@ -180,7 +204,9 @@ enum LineKind {
     Else,
     /// Nothing to add (an error was reported, or a comment-like line). `unknown` when the line
     /// was an unknown block, which might have been a C block waiting for its `end`.
-    Skip { unknown: bool },
+    Skip {
+        unknown: bool,
+    },
 }
 
 /// A C block waiting for its `end`.
@@ -231,6 +257,8 @@ pub struct Resolver<'a, 's> {
     target: usize,
     scope: Scope,
     pub diags: Vec<Diagnostic>,
+    /// Diagnostics not kept because there were already too many.
+    pub dropped: usize,
     // The script being built, its open C blocks and the unknown lines that may want an `end`.
     open: Option<Open>,
     frames: Vec<Frame>,
@@ -260,11 +288,22 @@ impl<'a, 's> Resolver<'a, 's> {
             target: 0,
             scope: Scope::None,
             diags: Vec::new(),
+            dropped: 0,
             open: None,
             frames: Vec::new(),
             pending_unknown: 0,
             scripts: Vec::new(),
             proc_bodies: Vec::new(),
+        }
+    }
+
+    /// Keeps a diagnostic, unless there are so many that nobody will read them (a huge broken
+    /// input must not use a huge amount of memory for messages).
+    fn report(&mut self, d: Diagnostic) {
+        if self.diags.len() < 2 * super::MAX_DIAGNOSTICS {
+            self.diags.push(d);
+        } else {
+            self.dropped += 1;
         }
     }
 
@@ -312,7 +351,10 @@ impl<'a, 's> Resolver<'a, 's> {
                 }
             })
             .collect();
-        TargetCode { scripts: std::mem::take(&mut self.scripts), procedures }
+        TargetCode {
+            scripts: std::mem::take(&mut self.scripts),
+            procedures,
+        }
     }
 
     fn line(&mut self, li: usize) {
@@ -341,7 +383,7 @@ impl<'a, 's> Resolver<'a, 's> {
                     self.append(block, text);
                 }
                 None if self.pending_unknown > 0 => self.pending_unknown -= 1,
-                None => self.diags.push(msg::stray_end(span)),
+                None => self.report(msg::stray_end(span)),
             },
             LineKind::Else => self.else_line(span),
             LineKind::Define(r) => {
@@ -382,7 +424,7 @@ impl<'a, 's> Resolver<'a, 's> {
                     None => self.open.as_ref().and_then(|o| o.after_cap.clone()),
                 };
                 if let Some(cap) = cap {
-                    self.diags.push(msg::after_cap(span, &cap));
+                    self.report(msg::after_cap(span, &cap));
                     if self.frames.is_empty() {
                         // Scratch could not attach it: it is a separate stack.
                         self.finish_script();
@@ -391,12 +433,18 @@ impl<'a, 's> Resolver<'a, 's> {
                 }
                 if block.spec.substacks > 0 {
                     if self.frames.len() >= MAX_C_DEPTH {
-                        self.diags.push(msg::too_many_c(span, MAX_C_DEPTH));
+                        self.report(msg::too_many_c(span, MAX_C_DEPTH));
                         self.pending_unknown += 1;
                         return;
                     }
                     let bodies = vec![Vec::new()];
-                    self.frames.push(Frame { block, bodies, span, text, after_cap: None });
+                    self.frames.push(Frame {
+                        block,
+                        bodies,
+                        span,
+                        text,
+                        after_cap: None,
+                    });
                 } else {
                     self.append(block, text);
                 }
@@ -419,7 +467,7 @@ impl<'a, 's> Resolver<'a, 's> {
     fn new_script_at(&mut self, span: Span) {
         if let Some(open) = self.frames.last() {
             let text = self.text(span).to_string();
-            self.diags.push(msg::hat_in_middle(span, &text, open.span, &open.text));
+            self.report(msg::hat_in_middle(span, &text, open.span, &open.text));
             while let Some(frame) = self.frames.pop() {
                 let t = frame.text.clone();
                 let block = close_frame(frame);
@@ -441,14 +489,15 @@ impl<'a, 's> Resolver<'a, 's> {
                 }
             }
             Some(frame) if frame.block.spec.opcode == "control_if_else" => {
-                self.diags.push(msg::second_else(span, frame.span));
+                let d = msg::second_else(span, frame.span);
+                self.report(d);
             }
             Some(frame) => {
                 let d = msg::else_not_if(span, frame.span, &frame.text);
-                self.diags.push(d);
+                self.report(d);
             }
             None if self.pending_unknown > 0 => {}
-            None => self.diags.push(msg::stray_else(span)),
+            None => self.report(msg::stray_else(span)),
         }
     }
 
@@ -464,7 +513,9 @@ impl<'a, 's> Resolver<'a, 's> {
                 if self.open.is_none() {
                     self.start_hatless(span_of(&block.loc));
                 }
-                let Some(open) = self.open.as_mut() else { return };
+                let Some(open) = self.open.as_mut() else {
+                    return;
+                };
                 (&mut open.body, &mut open.after_cap)
             }
         };
@@ -478,7 +529,7 @@ impl<'a, 's> Resolver<'a, 's> {
     fn finish_script(&mut self) {
         let last_line = self.open.as_ref().map(|o| o.last_line).unwrap_or_default();
         while let Some(frame) = self.frames.pop() {
-            self.diags.push(msg::missing_end(last_line, frame.span, &frame.text));
+            self.report(msg::missing_end(last_line, frame.span, &frame.text));
             let t = frame.text.clone();
             let block = close_frame(frame);
             self.append(block, t);
@@ -495,7 +546,11 @@ impl<'a, 's> Resolver<'a, 's> {
             Some(_) => {}
             None => {
                 if open.hat.is_some() || !open.body.is_empty() {
-                    self.scripts.push(Script { hat: open.hat, body: open.body, loc: open.span.loc() });
+                    self.scripts.push(Script {
+                        hat: open.hat,
+                        body: open.body,
+                        loc: open.span.loc(),
+                    });
                 }
             }
         }
@@ -507,7 +562,7 @@ impl<'a, 's> Resolver<'a, 's> {
         let lines = self.lines;
         let line = &lines[li];
         if line.too_deep {
-            self.diags.push(msg::too_deep(line.span, super::project::MAX_BRACKET_DEPTH));
+            self.report(msg::too_deep(line.span, super::project::MAX_BRACKET_DEPTH));
             return LineKind::Skip { unknown: true };
         }
         if !self.check_brackets(&line.parts) {
@@ -524,7 +579,7 @@ impl<'a, 's> Resolver<'a, 's> {
                     "end" | "结束" => return LineKind::End,
                     "else" | "否则" => return LineKind::Else,
                     "..." | "…" | "......" | "……" => {
-                        self.diags.push(msg::ellipsis(line.span));
+                        self.report(msg::ellipsis(line.span));
                         return LineKind::Skip { unknown: false };
                     }
                     _ => {}
@@ -532,7 +587,11 @@ impl<'a, 's> Resolver<'a, 's> {
             }
         }
         if define_parts(line).is_some() {
-            let r = self.procs[self.target].define_at.get(&li).copied().unwrap_or(DefineRef::Invalid);
+            let r = self.procs[self.target]
+                .define_at
+                .get(&li)
+                .copied()
+                .unwrap_or(DefineRef::Invalid);
             return LineKind::Define(r);
         }
         // A reporter alone on a line (scratchblocks shows it as a loose block).
@@ -542,7 +601,7 @@ impl<'a, 's> Resolver<'a, 's> {
                     Bracket::Angle => self.pointy_slot(slot),
                     _ => self.round_slot(slot),
                 };
-                self.diags.push(msg::lone_reporter(line.span, self.text(line.span)));
+                self.report(msg::lone_reporter(line.span, self.text(line.span)));
                 return LineKind::Skip { unknown: false };
             }
         }
@@ -560,23 +619,26 @@ impl<'a, 's> Resolver<'a, 's> {
             match part {
                 Part::Word(..) => {}
                 Part::Stray(Stray::RParen, s) => {
-                    self.diags.push(msg::stray_close(*s, ")", "("));
+                    self.report(msg::stray_close(*s, ")", "("));
                     ok = false;
                 }
                 Part::Stray(Stray::RSquare, s) => {
-                    self.diags.push(msg::stray_close(*s, "]", "["));
+                    self.report(msg::stray_close(*s, "]", "["));
                     ok = false;
                 }
                 Part::Stray(Stray::Unreadable, s) => {
-                    self.diags.push(msg::unreadable(*s));
+                    self.report(msg::unreadable(*s));
                     ok = false;
                 }
                 Part::Slot(slot) => {
                     if !slot.closed {
-                        let len = self.src[slot.span.start..].chars().next().map_or(1, char::len_utf8);
+                        let len = self.src[slot.span.start..]
+                            .chars()
+                            .next()
+                            .map_or(1, char::len_utf8);
                         let open = Span::new(slot.span.start, slot.span.start + len);
                         let d = msg::unclosed(open, slot.bracket.open(), slot.bracket.close());
-                        self.diags.push(d);
+                        self.report(d);
                         // The brackets inside an unclosed one are usually unclosed too; one
                         // message is enough.
                         return false;
@@ -615,7 +677,11 @@ impl<'a, 's> Resolver<'a, 's> {
         }
         let all = index().by_signature.get(&sig);
         let fitting: Vec<&Candidate> = all
-            .map(|v| v.iter().filter(|c| fits(c.spec.shape, place) && c.order.len() == slots.len()).collect())
+            .map(|v| {
+                v.iter()
+                    .filter(|c| fits(c.spec.shape, place) && c.order.len() == slots.len())
+                    .collect()
+            })
             .unwrap_or_default();
         if !fitting.is_empty() {
             let best = self.choose(&fitting, &slots, &values);
@@ -631,27 +697,38 @@ impl<'a, 's> Resolver<'a, 's> {
             match (place, other.spec.shape) {
                 (Place::Line, Shape::Reporter | Shape::Boolean) => {
                     // Check its slots anyway, then say it does nothing.
-                    let cands: Vec<&Candidate> = all.map(|v| v.iter().collect()).unwrap_or_default();
+                    let cands: Vec<&Candidate> =
+                        all.map(|v| v.iter().collect()).unwrap_or_default();
                     let best = self.choose(&cands, &slots, &values);
                     let _ = self.build(best, &slots, &values, span);
-                    self.diags.push(msg::lone_reporter(span, &text));
+                    self.report(msg::lone_reporter(span, &text));
                     return None;
                 }
-                (Place::Round | Place::Pointy, Shape::Hat | Shape::Stack | Shape::C | Shape::Cap) => {
-                    self.diags.push(msg::stack_in_slot(span, &text));
+                (
+                    Place::Round | Place::Pointy,
+                    Shape::Hat | Shape::Stack | Shape::C | Shape::Cap,
+                ) => {
+                    self.report(msg::stack_in_slot(span, &text));
                     return None;
                 }
                 (Place::Pointy, Shape::Reporter) => {
-                    self.diags.push(msg::round_in_boolean(span, &text));
+                    self.report(msg::round_in_boolean(span, &text));
                     return None;
                 }
                 _ => {}
             }
         }
-        let lang = if is_chinese(&text) { Lang::ZhCn } else { Lang::En };
+        let lang = if is_chinese(&text) {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        };
         let sugg = if self.hints_wanted() {
-            let custom: Vec<(String, String)> =
-                self.procs[self.target].protos.iter().map(|p| (p.sig.clone(), p.text.clone())).collect();
+            let custom: Vec<(String, String)> = self.procs[self.target]
+                .protos
+                .iter()
+                .map(|p| (p.sig.clone(), p.text.clone()))
+                .collect();
             matcher::suggestions(&sig, lang, place, &custom)
         } else {
             Vec::new()
@@ -660,7 +737,7 @@ impl<'a, 's> Resolver<'a, 's> {
             Place::Line => msg::unknown_block(span, &text, &sugg),
             _ => msg::unknown_reporter(span, &text, &sugg),
         };
-        self.diags.push(d);
+        self.report(d);
         None
     }
 
@@ -695,7 +772,9 @@ impl<'a, 's> Resolver<'a, 's> {
 
     /// The plain name of a round slot holding only words: `(my score)` → `my score`.
     fn plain_name(&self, value: &SlotValue<'_, 's>) -> Option<&'s str> {
-        let SlotValue::Reporter(parts) = value else { return None };
+        let SlotValue::Reporter(parts) = value else {
+            return None;
+        };
         if !parts.iter().all(|p| matches!(p, Part::Word(..))) {
             return None;
         }
@@ -726,7 +805,8 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Text(t) if is_numeric_text(t) => (2, 0),
                 V::Reporter(_) => (2, 0),
                 V::Predicate(_) => (1, 0),
-                V::Dropdown { text, .. } if is_numeric_text(text) => (1, 0),
+                // Scratch 2's number dropdowns: `item (last v) of [list v]`.
+                V::Dropdown { .. } => (1, 0),
                 _ => (0, 1),
             },
             SlotKind::Text => match value {
@@ -806,22 +886,45 @@ impl<'a, 's> Resolver<'a, 's> {
         let spec: &'static BlockSpec = cand.spec;
         let mut args = vec![Arg::Empty; spec.args.len()];
         for (i, (slot, value)) in slots.iter().zip(values).enumerate() {
-            let Some(&a) = cand.order.get(i) else { continue };
-            let Some(arg) = spec.args.get(a) else { continue };
+            let Some(&a) = cand.order.get(i) else {
+                continue;
+            };
+            let Some(arg) = spec.args.get(a) else {
+                continue;
+            };
             args[a] = self.arg(arg.kind, slot, value);
         }
         // Arguments the template does not show keep their default (none do today).
         for (a, arg) in spec.args.iter().enumerate() {
-            if !cand.order.contains(&a) && !arg.default.is_empty() && arg.kind.shadow_opcode().is_some() {
+            if !cand.order.contains(&a)
+                && !arg.default.is_empty()
+                && arg.kind.shadow_opcode().is_some()
+            {
                 args[a] = Arg::Literal(arg.default.to_string());
             }
         }
+        self.check_stage(spec, &args, span);
         Block {
             spec,
             args,
             substacks: vec![Vec::new(); spec.substacks as usize],
             call: None,
             loc: span.loc(),
+        }
+    }
+
+    /// Reports blocks the stage cannot use.
+    fn check_stage(&mut self, spec: &BlockSpec, args: &[Arg], span: Span) {
+        if !self.defs.get(self.target).is_some_and(|d| d.is_stage) {
+            return;
+        }
+        if sprite_only(spec.opcode) {
+            let text = self.text(span).to_string();
+            self.report(msg::sprite_only(span, &text));
+        } else if spec.opcode == "control_create_clone_of"
+            && matches!(args.first(), Some(Arg::Literal(s)) if s == "_myself_")
+        {
+            self.report(msg::stage_clone_itself(span));
         }
     }
 
@@ -839,13 +942,23 @@ impl<'a, 's> Resolver<'a, 's> {
         let spec = catalog::block("procedures_call")?;
         let mut args = Vec::with_capacity(params.len());
         for (i, p) in params.iter().enumerate() {
-            let kind = if p.boolean { SlotKind::Boolean } else { SlotKind::Text };
+            let kind = if p.boolean {
+                SlotKind::Boolean
+            } else {
+                SlotKind::Text
+            };
             match (slots.get(i), values.get(i)) {
                 (Some(slot), Some(value)) => args.push(self.arg(kind, slot, value)),
                 _ => args.push(Arg::Empty),
             }
         }
-        Some(Block { spec, args, substacks: Vec::new(), call: Some(index as u32), loc: span.loc() })
+        Some(Block {
+            spec,
+            args,
+            substacks: Vec::new(),
+            call: Some(index as u32),
+            loc: span.loc(),
+        })
     }
 
     /// Fills one argument, reporting what does not fit.
@@ -864,18 +977,18 @@ impl<'a, 's> Resolver<'a, 's> {
             | SlotKind::WholeNumber
             | SlotKind::Integer
             | SlotKind::Angle => match value {
-                V::Number(t) => lit(t),
+                V::Number(t) | V::Dropdown { text: t, .. } => lit(t),
                 V::Empty => Arg::Empty,
-                V::Text(t) | V::Color(t) | V::Dropdown { text: t, .. } => {
+                V::Text(t) | V::Color(t) => {
                     if !is_numeric_text(t) {
-                        self.diags.push(msg::text_in_number(span, t));
+                        self.report(msg::text_in_number(span, t));
                     }
                     lit(t)
                 }
                 V::Reporter(_) => self.round_slot(slot),
                 V::Predicate(_) => self.pointy_slot(slot),
                 V::EmptyBool => {
-                    self.diags.push(msg::empty_bool_in_round(span));
+                    self.report(msg::empty_bool_in_round(span));
                     Arg::Empty
                 }
             },
@@ -885,7 +998,7 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Reporter(_) => self.round_slot(slot),
                 V::Predicate(_) => self.pointy_slot(slot),
                 V::EmptyBool => {
-                    self.diags.push(msg::empty_bool_in_round(span));
+                    self.report(msg::empty_bool_in_round(span));
                     Arg::Empty
                 }
             },
@@ -895,11 +1008,11 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Reporter(_) => self.round_slot(slot),
                 V::Predicate(_) => self.pointy_slot(slot),
                 V::Number(t) | V::Text(t) | V::Dropdown { text: t, .. } => {
-                    self.diags.push(msg::needs_color(span, t));
+                    self.report(msg::needs_color(span, t));
                     lit(t)
                 }
                 V::EmptyBool => {
-                    self.diags.push(msg::needs_color(span, "<>"));
+                    self.report(msg::needs_color(span, "<>"));
                     Arg::Empty
                 }
             },
@@ -908,11 +1021,11 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::EmptyBool => Arg::Empty,
                 V::Reporter(_) => {
                     let text = self.text(span).to_string();
-                    self.diags.push(msg::round_in_boolean(span, &text));
+                    self.report(msg::round_in_boolean(span, &text));
                     Arg::Empty
                 }
                 _ => {
-                    self.diags.push(msg::needs_boolean(span));
+                    self.report(msg::needs_boolean(span));
                     Arg::Empty
                 }
             },
@@ -924,7 +1037,7 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Reporter(_) => self.round_slot(slot),
                 V::Predicate(_) => self.pointy_slot(slot),
                 V::EmptyBool => {
-                    self.diags.push(msg::empty_bool_in_round(span));
+                    self.report(msg::empty_bool_in_round(span));
                     Arg::Empty
                 }
             },
@@ -934,7 +1047,7 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Reporter(_) => self.round_slot(slot),
                 V::Predicate(_) => self.pointy_slot(slot),
                 V::EmptyBool => {
-                    self.diags.push(msg::empty_bool_in_round(span));
+                    self.report(msg::empty_bool_in_round(span));
                     Arg::Empty
                 }
             },
@@ -942,30 +1055,32 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Dropdown { text: t, .. } | V::Text(t) | V::Number(t) | V::Color(t) => {
                     self.menu_choice(menu, t, span)
                 }
-                V::Empty => lit(""),
+                V::Empty => self.menu_choice(menu, "", span),
                 V::Reporter(_) => match self.plain_name(value) {
                     Some(name) => self.menu_choice(menu, name, span),
                     None => {
-                        self.diags.push(msg::reporter_in_field(span));
+                        self.report(msg::reporter_in_field(span));
                         Arg::Empty
                     }
                 },
                 V::Predicate(_) | V::EmptyBool => {
-                    self.diags.push(msg::reporter_in_field(span));
+                    self.report(msg::reporter_in_field(span));
                     Arg::Empty
                 }
             },
             SlotKind::VariableField | SlotKind::ListField => {
                 let list = kind == SlotKind::ListField;
                 let name = match value {
-                    V::Dropdown { text, .. } | V::Text(text) | V::Number(text) => Some(text.clone()),
+                    V::Dropdown { text, .. } | V::Text(text) | V::Number(text) => {
+                        Some(text.clone())
+                    }
                     V::Reporter(_) => self.plain_name(value).map(str::to_string),
                     _ => None,
                 };
                 match name {
                     Some(name) => self.field_name(&name, list, span),
                     None => {
-                        self.diags.push(msg::reporter_in_field(span));
+                        self.report(msg::reporter_in_field(span));
                         Arg::Empty
                     }
                 }
@@ -975,13 +1090,13 @@ impl<'a, 's> Resolver<'a, 's> {
                 V::Reporter(_) => match self.plain_name(value) {
                     Some(name) => lit(name),
                     None => {
-                        self.diags.push(msg::reporter_in_field(span));
+                        self.report(msg::reporter_in_field(span));
                         Arg::Empty
                     }
                 },
                 V::Empty => lit(""),
                 V::Predicate(_) | V::EmptyBool => {
-                    self.diags.push(msg::reporter_in_field(span));
+                    self.report(msg::reporter_in_field(span));
                     Arg::Empty
                 }
             },
@@ -995,7 +1110,7 @@ impl<'a, 's> Resolver<'a, 's> {
             MenuMatch::Dynamic => Arg::Literal(text.to_string()),
             MenuMatch::No => {
                 let (en, zh) = menu_labels(menu);
-                self.diags.push(msg::not_an_option(span, text, &en, &zh));
+                self.report(msg::not_an_option(span, text, &en, &zh));
                 Arg::Literal(text.to_string())
             }
         }
@@ -1016,11 +1131,17 @@ impl<'a, 's> Resolver<'a, 's> {
         let def = self.defs.get(self.target)?;
         if !def.is_stage {
             if let Some(i) = find(def) {
-                return Some(VarRef { name: name.to_string(), slot: LOCAL | i as u32 });
+                return Some(VarRef {
+                    name: name.to_string(),
+                    slot: LOCAL | i as u32,
+                });
             }
         }
         let stage = self.defs.first()?;
-        find(stage).map(|i| VarRef { name: name.to_string(), slot: i as u32 })
+        find(stage).map(|i| VarRef {
+            name: name.to_string(),
+            slot: i as u32,
+        })
     }
 
     /// Every variable, list and parameter name visible here (for hints).
@@ -1052,21 +1173,38 @@ impl<'a, 's> Resolver<'a, 's> {
     /// A variable or list named in a field (`set [score v] to …`).
     fn field_name(&mut self, name: &str, list: bool, span: Span) -> Arg {
         let wrap = |r: VarRef| if list { Arg::List(r) } else { Arg::Var(r) };
-        let key = Implicit { list, name: name.to_string() };
+        let key = Implicit {
+            list,
+            name: name.to_string(),
+        };
         if let Some(r) = self.lookup(name, list) {
-            if !self.bare && self.implicit_known.contains(&key) && self.implicit_reported.insert(key) {
+            if !self.bare
+                && self.implicit_known.contains(&key)
+                && self.implicit_reported.insert(key)
+            {
                 let mut names = self.visible_names();
                 names.retain(|n| n != name);
                 let similar = matcher::similar_names(name, names.iter().map(String::as_str));
                 let global = self.defs.get(self.target).is_none_or(|d| d.is_stage);
-                self.diags.push(msg::undeclared(span, name, list, &similar, global));
+                self.report(msg::undeclared(span, name, list, &similar, global));
             }
             return wrap(r);
         }
         // Not declared: declare it as a global (the caller runs again with it declared).
         let stage = self.defs.first();
-        let base = stage.map_or(0, |s| if list { s.lists.len() } else { s.variables.len() });
-        let pos = match self.implicit_new.iter().filter(|k| k.list == list).position(|k| k.name == name) {
+        let base = stage.map_or(0, |s| {
+            if list {
+                s.lists.len()
+            } else {
+                s.variables.len()
+            }
+        });
+        let pos = match self
+            .implicit_new
+            .iter()
+            .filter(|k| k.list == list)
+            .position(|k| k.name == name)
+        {
             Some(p) => p,
             None => {
                 let p = self.implicit_new.iter().filter(|k| k.list == list).count();
@@ -1074,7 +1212,10 @@ impl<'a, 's> Resolver<'a, 's> {
                 p
             }
         };
-        wrap(VarRef { name: name.to_string(), slot: (base + pos) as u32 })
+        wrap(VarRef {
+            name: name.to_string(),
+            slot: (base + pos) as u32,
+        })
     }
 
     /// A zero-argument catalog reporter spelled by these words (`x position`, `答案`).
@@ -1091,7 +1232,11 @@ impl<'a, 's> Resolver<'a, 's> {
     fn param_named(&self, name: &str) -> Option<Expr> {
         let params = self.params();
         let i = params.iter().position(|p| p.name == name)?;
-        Some(Expr::Param { name: name.to_string(), boolean: params[i].boolean, index: Some(i as u32) })
+        Some(Expr::Param {
+            name: name.to_string(),
+            boolean: params[i].boolean,
+            index: Some(i as u32),
+        })
     }
 
     /// A round slot holding a reporter: `(x position)`, `(score)`, `((a) + (b))`.
@@ -1111,27 +1256,43 @@ impl<'a, 's> Resolver<'a, 's> {
         let param_first = wants(&["custom-arg", "custom", "自制积木"]);
         let span = slot.span;
         let block = |spec: &'static BlockSpec| {
-            Expr::Block(Block { spec, args: Vec::new(), substacks: Vec::new(), call: None, loc: span.loc() })
+            Expr::Block(Block {
+                spec,
+                args: Vec::new(),
+                substacks: Vec::new(),
+                call: None,
+                loc: span.loc(),
+            })
         };
         let var = self.lookup(name, false).map(Expr::Var);
         let list = self.lookup(name, true).map(Expr::List);
         let param = self.param_named(name);
-        let reporter = self.zero_arg_reporter(parts, Place::Round).map(block);
+        // Blocks hidden from the palette (`counter`, `user id`) come after the project's own
+        // names: a variable called `counter` is what `(counter)` means in the Scratch editor.
+        let found = self.zero_arg_reporter(parts, Place::Round);
+        let (reporter, hidden) = match found {
+            Some(spec) if spec.status == Status::Palette => (Some(block(spec)), None),
+            Some(spec) => (None, Some(block(spec))),
+            None => (None, None),
+        };
         let order = if list_first {
-            [list, var, param, reporter]
+            [list, var, param, reporter, hidden]
         } else if var_first {
-            [var, list, param, reporter]
+            [var, list, param, reporter, hidden]
         } else if param_first {
-            [param, reporter, var, list]
+            [param, reporter, var, list, hidden]
         } else {
-            [reporter, param, var, list]
+            [reporter, param, var, list, hidden]
         };
         if let Some(e) = order.into_iter().flatten().next() {
+            if let Expr::Block(b) = &e {
+                self.check_stage(b.spec, &[], span);
+            }
             return Arg::Expr(Box::new(e));
         }
         let names = self.visible_names();
         let similar = matcher::similar_names(name, names.iter().map(String::as_str));
-        self.diags.push(msg::unknown_name(span, name, &similar, self.bare));
+        self.report(msg::unknown_name(span, name, &similar, self.bare));
         Arg::Empty
     }
 
@@ -1146,7 +1307,7 @@ impl<'a, 's> Resolver<'a, 's> {
             let value = inner.classify(self.src);
             let _ = self.arg(SlotKind::Text, inner, &value);
             let text = self.text(inner.span).to_string();
-            self.diags.push(msg::round_in_boolean(slot.span, &text));
+            self.report(msg::round_in_boolean(slot.span, &text));
             return Arg::Empty;
         }
         let value = SlotValue::Reporter(parts);
@@ -1158,33 +1319,79 @@ impl<'a, 's> Resolver<'a, 's> {
         };
         let span = slot.span;
         if let Some(spec) = self.zero_arg_reporter(parts, Place::Pointy) {
-            let b = Block { spec, args: Vec::new(), substacks: Vec::new(), call: None, loc: span.loc() };
+            self.check_stage(spec, &[], span);
+            let b = Block {
+                spec,
+                args: Vec::new(),
+                substacks: Vec::new(),
+                call: None,
+                loc: span.loc(),
+            };
             return Arg::Expr(Box::new(Expr::Block(b)));
         }
         if let Some(p) = self.param_named(name) {
             if let Expr::Param { boolean: false, .. } = p {
-                self.diags.push(msg::round_in_boolean(span, name));
+                self.report(msg::round_in_boolean(span, name));
             }
             return Arg::Expr(Box::new(p));
         }
         if self.lookup(name, false).is_some() || self.lookup(name, true).is_some() {
-            self.diags.push(msg::variable_in_boolean(span, name));
+            self.report(msg::variable_in_boolean(span, name));
             return Arg::Empty;
         }
         if self.zero_arg_reporter(parts, Place::Round).is_some() {
-            self.diags.push(msg::round_in_boolean(span, name));
+            self.report(msg::round_in_boolean(span, name));
             return Arg::Empty;
         }
         let text = self.text(span).to_string();
-        let lang = if is_chinese(&text) { Lang::ZhCn } else { Lang::En };
+        let lang = if is_chinese(&text) {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        };
         let sugg = if self.hints_wanted() {
             matcher::suggestions(&parts_signature(parts), lang, Place::Pointy, &[])
         } else {
             Vec::new()
         };
-        self.diags.push(msg::unknown_reporter(span, &text, &sugg));
+        self.report(msg::unknown_reporter(span, &text, &sugg));
         Arg::Empty
     }
+}
+
+/// Blocks Scratch offers only to sprites: the stage has no motion, speech, costume, size, layer,
+/// touching, clone-start or pen blocks (except `erase all`).
+// FIXME(catalog): a per-block "sprite only" flag in catalog/blocks.rs would let the editor's
+// toolbox use it too.
+fn sprite_only(opcode: &str) -> bool {
+    opcode.starts_with("motion_")
+        || (opcode.starts_with("pen_") && opcode != "pen_clear")
+        || matches!(
+            opcode,
+            "looks_say"
+                | "looks_sayforsecs"
+                | "looks_think"
+                | "looks_thinkforsecs"
+                | "looks_switchcostumeto"
+                | "looks_nextcostume"
+                | "looks_changesizeby"
+                | "looks_setsizeto"
+                | "looks_show"
+                | "looks_hide"
+                | "looks_gotofrontback"
+                | "looks_goforwardbackwardlayers"
+                | "looks_costumenumbername"
+                | "looks_size"
+                | "event_whenthisspriteclicked"
+                | "event_whentouchingobject"
+                | "control_start_as_clone"
+                | "control_delete_this_clone"
+                | "sensing_touchingobject"
+                | "sensing_touchingcolor"
+                | "sensing_coloristouchingcolor"
+                | "sensing_distanceto"
+                | "sensing_setdragmode"
+        )
 }
 
 /// The slot inside a round slot that holds nothing else: `((1))`, `((a) + (b))` in extra
@@ -1197,7 +1404,7 @@ fn redundant_brackets<'a, 's>(value: &SlotValue<'a, 's>) -> Option<&'a Slot<'s>>
 }
 
 /// True for text Scratch reads as a number (`12`, `-3.5`, `1e3`).
-fn is_numeric_text(t: &str) -> bool {
+pub fn is_numeric_text(t: &str) -> bool {
     !t.trim().is_empty() && !js_string_to_number(t).is_nan()
 }
 

@@ -33,8 +33,8 @@ use super::Vm;
 use crate::isa::{slot_parts, Instr};
 use crate::program::Program;
 use crate::value::{
-    compare, js_lowercase, js_string_to_number, list_to_string, to_list_index, ListIndex, Value,
-    LIST_ITEM_LIMIT,
+    compare, js_lowercase, js_string_to_number, list_to_string, to_list_index, ListIndex, Text,
+    Value, LIST_ITEM_LIMIT,
 };
 
 /// scratch3_music's `MIDI_DRUMS` (first column: the 0-based Scratch drum for MIDI drums 35…81).
@@ -202,6 +202,27 @@ fn js_number(v: &Value) -> f64 {
     }
 }
 
+/// `join (a) (b)`, left in `a`'s place. A text that `a` holds alone grows in place.
+fn join_into(a: &mut Value, b: &Value) {
+    match a {
+        Value::Str(text) => append_value(text, b),
+        other => {
+            let mut s = String::new();
+            other.push_to(&mut s);
+            b.push_to(&mut s);
+            *other = Value::from(s);
+        }
+    }
+}
+
+/// Appends `Cast.toString(tail)` to `text` (in place when `text` is its only reference).
+fn append_value(text: &mut Text, tail: &Value) {
+    match tail {
+        Value::Str(t) => text.push_str(t),
+        other => text.push_str(&other.to_string()),
+    }
+}
+
 /// A custom block's name for messages: `fib %s` → `fib`.
 fn readable_proccode(proccode: &str) -> String {
     let words: Vec<&str> = proccode
@@ -255,18 +276,24 @@ impl Vm {
         }
     }
 
-    /// `text.is_ascii()`, remembered for the last text asked about: `letter (i) of (text)` in a
-    /// loop would otherwise scan the whole text every time. (Holding the `Rc` keeps its address
-    /// from being reused by another text.)
-    fn is_ascii_cached(&mut self, text: &Rc<str>) -> bool {
-        if let Some((cached, ascii)) = &self.ascii_cache {
-            if Rc::ptr_eq(cached, text) {
-                return *ascii;
+    /// `set [var] to (join (a) (b))`. When `a` is the variable's own text, the stack's copy
+    /// is dropped first, so that the variable usually holds the only reference and the text
+    /// grows in place: building a text letter by letter takes linear time, not quadratic.
+    #[inline(never)]
+    fn join_store_var(&mut self, sid: usize, var: u32, a: Value, b: Value) {
+        let Some(slot) = self.var_mut(sid, var) else {
+            return;
+        };
+        match (a, slot) {
+            (Value::Str(a), Value::Str(held)) if Text::ptr_eq(&a, held) => {
+                drop(a);
+                append_value(held, &b);
+            }
+            (mut a, slot) => {
+                join_into(&mut a, &b);
+                *slot = a;
             }
         }
-        let ascii = text.is_ascii();
-        self.ascii_cache = Some((Rc::clone(text), ascii));
-        ascii
     }
 
     /// `item (index) of [list]`: the item, or '' for a bad index.
@@ -592,24 +619,33 @@ impl Vm {
                     pc += 2;
                     continue;
                 }
+                Op::JoinStoreVar { var } => {
+                    self.frame_units += 2;
+                    dirty = true;
+                    let b = pop!();
+                    let a = pop!();
+                    self.join_store_var(sid, var, a, b);
+                    pc += 2;
+                    continue;
+                }
             };
             self.frame_units += 1;
             let at = pc;
             pc += 1;
             match instr {
                 Instr::Const { k } => match prog.constants.get(k as usize) {
-                    Some(Value::Num(n)) => th.stack.push(Value::Num(*n)),
-                    Some(other) => th.stack.push(other.clone()),
-                    None => th.stack.push(Value::Num(0.0)),
+                    Some(Value::Num(n)) => push_value(&mut th.stack, Value::Num(*n)),
+                    Some(other) => push_value(&mut th.stack, other.clone()),
+                    None => push_value(&mut th.stack, Value::Num(0.0)),
                 },
                 Instr::Pop => {
                     th.stack.pop();
                 }
 
                 Instr::LoadVar { var } => match self.var_ref(sid, var) {
-                    Some(Value::Num(n)) => th.stack.push(Value::Num(*n)),
-                    Some(other) => th.stack.push(other.clone()),
-                    None => th.stack.push(Value::Num(0.0)),
+                    Some(Value::Num(n)) => push_value(&mut th.stack, Value::Num(*n)),
+                    Some(other) => push_value(&mut th.stack, other.clone()),
+                    None => push_value(&mut th.stack, Value::Num(0.0)),
                 },
                 Instr::StoreVar { var } => {
                     let v = pop!();
@@ -945,42 +981,30 @@ impl Vm {
                 };
                 push!(Value::Num(r));
             }
-            Instr::Join => binop!(|a, b| {
-                let (x, y) = (a.to_str(), b.to_str());
-                let mut s = String::with_capacity(x.len() + y.len());
-                s.push_str(&x);
-                s.push_str(&y);
-                Value::from(s)
-            }),
+            Instr::Join => {
+                let b = pop!();
+                match th.stack.last_mut() {
+                    Some(a) => join_into(a, &b),
+                    None => {
+                        let mut a = Value::default();
+                        join_into(&mut a, &b);
+                        th.stack.push(a);
+                    }
+                }
+            }
             Instr::LetterOf => {
                 let text = pop!().to_str();
+                // `charAt(index)`, which truncates a fractional index.
                 let index = num!() - 1.0;
-                let letter = if self.is_ascii_cached(&text) {
-                    if index < 0.0 || index >= text.len() as f64 {
-                        Value::empty()
-                    } else {
-                        let byte = text.as_bytes()[index as usize];
-                        Value::Str(self.ascii_letters[byte as usize].clone())
-                    }
+                let letter = if index < 0.0 {
+                    None
                 } else {
-                    let units: Vec<u16> = text.encode_utf16().collect();
-                    if index < 0.0 || index >= units.len() as f64 {
-                        Value::empty()
-                    } else {
-                        Value::from(String::from_utf16_lossy(
-                            &units[index as usize..index as usize + 1],
-                        ))
-                    }
+                    text.utf16_unit_at(index as usize, &self.ascii_letters)
                 };
-                push!(letter);
+                push!(letter.map_or_else(Value::empty, Value::Str));
             }
             Instr::Length => {
-                let s = pop!().to_str();
-                let n = if self.is_ascii_cached(&s) {
-                    s.len()
-                } else {
-                    s.encode_utf16().count()
-                };
+                let n = pop!().to_str().utf16_len();
                 push!(Value::Num(n as f64));
             }
             Instr::Contains => binop!(|a, b| {

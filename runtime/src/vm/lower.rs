@@ -1,6 +1,6 @@
 //! The VM's private form of a chunk: each instruction, plus fused "superinstructions" for the
 //! most common sequences (`change [v] by (1)`, the end of a loop, `(a) + (b)` on variables, a
-//! comparison followed by a branch).
+//! comparison followed by a branch, `set [v] to (join …)`).
 //!
 //! The lowered code has exactly one op per instruction, at the same index, so jump targets and
 //! resume points stay valid: a fused op sits at the index of its first instruction and skips the
@@ -95,6 +95,9 @@ pub(crate) enum Op {
     ListItemVar { list: u32, var: u32 },
     /// `LoadVar var; ListAdd list`.
     ListAddVar { list: u32, var: u32 },
+    /// `Join; StoreVar var`. When the left operand is the variable's own text (`set [s] to
+    /// (join (s) (…))`), the text grows in place instead of being copied.
+    JoinStoreVar { var: u32 },
 }
 
 /// Lowers every chunk. Text constants that fused arithmetic or comparisons read as numbers get a
@@ -221,6 +224,7 @@ fn lower_at(code: &[Instr], pc: usize) -> Op {
         (Instr::LoadVar { var }, Some(&Instr::ListAdd { list })) => {
             return Op::ListAddVar { list, var }
         }
+        (Instr::Join, Some(&Instr::StoreVar { var })) => return Op::JoinStoreVar { var },
         _ => {}
     }
     // Binary operators: `x; y; op`, or `y; op` with the left operand on the stack.

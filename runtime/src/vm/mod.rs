@@ -69,7 +69,7 @@ use std::rc::Rc;
 
 use crate::io::{BubbleKind, Event, Input, SoundEvent};
 use crate::program::{Hat, Program, TargetDef};
-use crate::value::{js_lowercase, Value};
+use crate::value::{js_lowercase, Text, Value};
 
 pub use sprite::{PenState, Rect, SpriteState, EFFECT_NAMES, STAGE_HEIGHT, STAGE_WIDTH};
 use thread::{Status, Thread, ThreadId, Wait, NO_SCRIPT};
@@ -181,9 +181,11 @@ pub struct Vm {
     predicate_groups: Vec<String>,
 
     /// Boxed, so that taking a thread out of the list for its turn moves a pointer.
+    #[allow(clippy::vec_box)] // Boxed on purpose: a thread is large and swapped every turn.
     threads: Vec<Box<Thread>>,
     /// After `stop all` in the middle of a pass, the old thread list: scratch-vm goes on
     /// stepping the old array for the rest of the pass while `runtime.threads` is a new one.
+    #[allow(clippy::vec_box)] // As `threads`.
     orphans: Option<Vec<Box<Thread>>>,
     /// A placeholder box, reused for every turn (see `step_thread_at`).
     spare: Option<Box<Thread>>,
@@ -213,7 +215,7 @@ pub struct Vm {
     /// The earliest deadline a `WaitCheck` was waiting for in this pass.
     pass_min_deadline: f64,
 
-    answer: Rc<str>,
+    answer: Text,
     questions: VecDeque<Question>,
     next_question_id: u64,
     /// Keys held down, in Scratch's form (`space`, `up arrow`, `A`).
@@ -227,9 +229,7 @@ pub struct Vm {
     bubble_timers: Vec<BubbleTimer>,
     next_bubble_usage: u64,
     /// One-character strings for the ASCII characters, so `letter (i) of` allocates nothing.
-    ascii_letters: Vec<Rc<str>>,
-    /// The last text checked for being ASCII (see `is_ascii_cached`).
-    ascii_cache: Option<(Rc<str>, bool)>,
+    ascii_letters: Vec<Text>,
 }
 
 impl Vm {
@@ -307,7 +307,7 @@ impl Vm {
             timer_start_ms: 0.0,
             mutations: 0,
             pass_min_deadline: f64::INFINITY,
-            answer: Rc::from(""),
+            answer: Text::default(),
             questions: VecDeque::new(),
             next_question_id: 1,
             keys_down: Vec::new(),
@@ -320,9 +320,8 @@ impl Vm {
             bubble_timers: Vec::new(),
             next_bubble_usage: 1,
             ascii_letters: (0u8..128)
-                .map(|c| Rc::from(char::from(c).to_string()))
+                .map(|c| Text::from(char::from(c).to_string()))
                 .collect(),
-            ascii_cache: None,
         };
         vm.update_layers();
         vm
@@ -333,7 +332,7 @@ impl Vm {
     pub fn green_flag(&mut self) {
         self.stop_all_inner();
         // Scratch's PROJECT_START listeners and `onGreenFlag`.
-        self.answer = Rc::from("");
+        self.answer = Text::default();
         self.timer_start_ms = self.current_msecs;
         for sid in self.target_order.clone() {
             let s = &mut self.sprites[sid];
@@ -382,7 +381,7 @@ impl Vm {
     /// Answers the question being asked (the front of the queue); its thread goes on at the next
     /// frame, and the next queued question is asked.
     pub fn answer(&mut self, text: &str) {
-        self.answer = Rc::from(text);
+        self.answer = Text::from(text);
         if let Some(q) = self.questions.pop_front() {
             if q.in_bubble && self.sprites[q.sprite].alive {
                 self.set_bubble(q.sprite, BubbleKind::Say, &Value::empty());
@@ -456,6 +455,8 @@ impl Vm {
         &self.answer
     }
 
+    /// The program being run. (Its constant pool may have grown: the VM adds number twins of
+    /// numeric text constants for its fused instructions.)
     pub fn program(&self) -> &Program {
         &self.program
     }

@@ -2,15 +2,13 @@
 //! `rendered-target.js`, the pen and music extensions. The dispatch loop in [`super::exec`]
 //! calls these.
 
-use std::rc::Rc;
-
 use super::jsmath::{self, clamp, js_round, wrap_clamp};
 use super::sprite::{self, color, EFFECT_BRIGHTNESS, EFFECT_GHOST, STAGE_HEIGHT, STAGE_WIDTH};
 use super::thread::{Status, ThreadId, Wait};
 use super::{HatEvent, Question, SpriteState, Vm, MAX_CLONES};
 use crate::io::{BubbleKind, Event, PenEvent, SoundEvent};
 use crate::program::{CostumeDef, RotationStyle};
-use crate::value::{js_string_to_number, Value};
+use crate::value::{js_string_to_number, Text, Value};
 
 /// Music: 18 drums, 21 instruments (scratch3_music's DRUM_INFO and INSTRUMENT_INFO).
 const N_DRUMS: f64 = 18.0;
@@ -593,7 +591,7 @@ impl Vm {
     }
 
     /// `ask (…) and wait`: queues the question (asking it now when nobody else is asking).
-    pub(super) fn ask(&mut self, sid: usize, text: Rc<str>) -> u64 {
+    pub(super) fn ask(&mut self, sid: usize, text: Text) -> u64 {
         let id = self.next_question_id;
         self.next_question_id += 1;
         let s = &self.sprites[sid];

@@ -1,0 +1,1 @@
+check inputs/warning.sb.txt

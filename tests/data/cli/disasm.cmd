@@ -1,0 +1,1 @@
+disasm inputs/text_named.sb3

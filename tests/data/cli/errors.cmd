@@ -1,0 +1,1 @@
+run inputs/mistakes.sb.txt

@@ -1,0 +1,1 @@
+check inputs/mistakes.sb.txt --lang zh-CN

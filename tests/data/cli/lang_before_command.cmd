@@ -1,0 +1,1 @@
+--lang zh-CN check inputs/text_named.sb3

@@ -1,0 +1,1 @@
+run inputs/does_not_exist.sb.txt

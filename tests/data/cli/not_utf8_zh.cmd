@@ -1,0 +1,1 @@
+run inputs/latin1.sb.txt --lang zh-CN

@@ -1,0 +1,1 @@
+check inputs/project.json.txt

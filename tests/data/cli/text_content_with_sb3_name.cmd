@@ -1,0 +1,1 @@
+run inputs/text_named.sb3

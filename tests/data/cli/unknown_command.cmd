@@ -1,0 +1,1 @@
+fly inputs/text_named.sb3

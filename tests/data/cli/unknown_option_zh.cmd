@@ -1,0 +1,1 @@
+run --lang zh-CN inputs/text_named.sb3 --wat
