@@ -1388,7 +1388,10 @@ fn syntax_fuzz_token_soup() {
         state.wrapping_mul(0x2545_f491_4f6c_dd1d)
     };
     // STARLING_FUZZ_CASES=200000 for a longer run.
-    let cases = std::env::var("STARLING_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let cases = std::env::var("STARLING_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     for _ in 0..cases {
         let n = (next() % 60) as usize;
         let mut src = String::new();
@@ -1738,7 +1741,10 @@ fn syntax_fuzz_mutated_programs() {
         state.wrapping_mul(0x2545_f491_4f6c_dd1d)
     };
     let bases: Vec<Vec<char>> = ROUND_TRIP.iter().map(|s| s.chars().collect()).collect();
-    let cases = std::env::var("STARLING_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let cases = std::env::var("STARLING_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     for _ in 0..cases {
         let mut chars = bases[(next() % bases.len() as u64) as usize].clone();
         for _ in 0..1 + next() % 4 {
@@ -1771,4 +1777,42 @@ fn syntax_fuzz_mutated_programs() {
             }
         }
     }
+}
+
+/// Lines as they appear on Scratch Wiki pages.
+#[test]
+fn syntax_wiki_lines() {
+    let src = "when this sprite clicked
+say [Hello!] for (2) seconds
+switch costume to [costume2 v]
+if <touching [mouse-pointer v]?> then
+play sound [meow v] until done
+end
+ask [What's your name?] and wait
+say (join [Hello ] (answer))
+go to x: (pick random (-240) to (240)) y: (0)
+glide (1) secs to x: (0) y: (0)
+next costume
+wait (0.5) seconds
+set [my variable v] to [0]
+change [my variable v] by (1)
+show variable [my variable v]
+repeat until <(my variable) = [10]>
+turn right (15) degrees
+end
+if <<mouse down?> and <touching color [#ff0000]?>> then
+set [ghost v] effect to (50)
+end
+point towards [mouse-pointer v]
+create clone of [myself v]
+broadcast [start v] and wait
+go to [front v] layer
+play note (60) for (0.5) beats
+pen down
+change pen (color v) by (10)
+set pen size to (5)";
+    let (p, d) = parse(src);
+    assert!(d.is_empty(), "{:#?}", errors(&d));
+    let script = &p.targets[1].scripts[0];
+    assert_eq!(script.body.len(), 22, "{}", dump(&p));
 }
