@@ -26,7 +26,13 @@ fn run_sb3(bytes: &[u8], frame_rate: f64, seconds: f64) -> Result<Vec<String>, S
             plain_diagnostics(&diags, starling_compiler::Lang::En)
         ));
     }
-    let mut vm = Vm::new(program, VmConfig { frame_rate, ..VmConfig::default() });
+    let mut vm = Vm::new(
+        program,
+        VmConfig {
+            frame_rate,
+            ..VmConfig::default()
+        },
+    );
     vm.green_flag();
     let max_frames = (seconds * frame_rate).ceil() as u64;
     let mut said = Vec::new();
@@ -69,7 +75,9 @@ fn protocol(said: &[String]) -> Result<(), String> {
     }
     if let Some(n) = plan {
         if n != passes {
-            problems.push(format!("it planned {n} passes but said `pass` {passes} times"));
+            problems.push(format!(
+                "it planned {n} passes but said `pass` {passes} times"
+            ));
         }
     }
     if problems.is_empty() {
@@ -95,9 +103,16 @@ fn conformance() {
     for (name, path) in cases(&dir, ".sb3") {
         let bytes = std::fs::read(&path).unwrap_or_default();
         let result = run_sb3(&bytes, 60.0, 5.0).and_then(|said| protocol(&said));
-        outcomes.push(Outcome { name: format!("conformance/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("conformance/{name}"),
+            result,
+        });
     }
-    assert!(outcomes.len() >= 44, "expected the 44 fixtures, found {}", outcomes.len());
+    assert!(
+        outcomes.len() >= 44,
+        "expected the 44 fixtures, found {}",
+        outcomes.len()
+    );
     finish("conformance/", outcomes);
 }
 
@@ -120,10 +135,15 @@ fn bench_sb3_answers() {
             if said == [answer.to_string()] {
                 Ok(())
             } else {
-                Err(format!("expected it to say {answer:?} once, it said {said:?}"))
+                Err(format!(
+                    "expected it to say {answer:?} once, it said {said:?}"
+                ))
             }
         });
-        outcomes.push(Outcome { name: format!("bench-sb3/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("bench-sb3/{name}"),
+            result,
+        });
     }
     finish("bench-sb3/", outcomes);
 }

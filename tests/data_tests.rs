@@ -15,7 +15,10 @@ fn parse_ok() {
         let src = read(&path);
         let compiled = compile_text(&src);
         let result = if compiled.has_errors() {
-            Err(format!("unexpected errors:\n{}", plain_diagnostics(&compiled.diagnostics, Lang::En)))
+            Err(format!(
+                "unexpected errors:\n{}",
+                plain_diagnostics(&compiled.diagnostics, Lang::En)
+            ))
         } else {
             let mut actual = dump_project(&compiled.project, &src);
             // Warnings are part of the expectation.
@@ -24,7 +27,10 @@ fn parse_ok() {
             }
             check_file(&sibling(&path, ".ir"), &actual)
         };
-        outcomes.push(Outcome { name: format!("parse/ok/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("parse/ok/{name}"),
+            result,
+        });
     }
     finish("parse/ok/", outcomes);
 }
@@ -38,19 +44,32 @@ fn parse_err() {
         let result = if !compiled.has_errors() {
             Err("expected at least one error, got none".to_string())
         } else {
-            let en = check_file(&sibling(&path, ".diag"), &plain_diagnostics(&compiled.diagnostics, Lang::En));
+            let en = check_file(
+                &sibling(&path, ".diag"),
+                &plain_diagnostics(&compiled.diagnostics, Lang::En),
+            );
             let zh_path = sibling(&path, ".diag.zh");
             let zh = if zh_path.exists() {
-                check_file(&zh_path, &plain_diagnostics(&compiled.diagnostics, Lang::ZhCn))
+                check_file(
+                    &zh_path,
+                    &plain_diagnostics(&compiled.diagnostics, Lang::ZhCn),
+                )
             } else {
                 Ok(())
             };
             match (en, zh) {
                 (Ok(()), Ok(())) => Ok(()),
-                (a, b) => Err([a.err(), b.err()].into_iter().flatten().collect::<Vec<_>>().join("\n")),
+                (a, b) => Err([a.err(), b.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n")),
             }
         };
-        outcomes.push(Outcome { name: format!("parse/err/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("parse/err/{name}"),
+            result,
+        });
     }
     finish("parse/err/", outcomes);
 }
@@ -62,10 +81,18 @@ fn compile() {
         let src = read(&path);
         let compiled = compile_text(&src);
         let result = match compiled.program {
-            Some(p) if !compiled.has_errors() => check_file(&sibling(&path, ".disasm"), &p.disassemble()),
-            _ => Err(format!("did not compile:\n{}", plain_diagnostics(&compiled.diagnostics, Lang::En))),
+            Some(p) if !compiled.has_errors() => {
+                check_file(&sibling(&path, ".disasm"), &p.disassemble())
+            }
+            _ => Err(format!(
+                "did not compile:\n{}",
+                plain_diagnostics(&compiled.diagnostics, Lang::En)
+            )),
         };
-        outcomes.push(Outcome { name: format!("compile/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("compile/{name}"),
+            result,
+        });
     }
     finish("compile/", outcomes);
 }
@@ -74,7 +101,9 @@ fn compile() {
 /// `.stderr` when that file exists).
 fn run_case(path: &std::path::Path) -> Result<String, String> {
     let src = read(path);
-    let args = read_opt(&sibling(path, ".args")).map(|a| split_args(&a)).unwrap_or_default();
+    let args = read_opt(&sibling(path, ".args"))
+        .map(|a| split_args(&a))
+        .unwrap_or_default();
     let options = run_options(&args).map_err(|e| format!("bad .args: {e}"))?;
     let out = run_source(&src, &options);
     let mut problems = Vec::new();
@@ -101,7 +130,10 @@ fn run_case(path: &std::path::Path) -> Result<String, String> {
 fn run() {
     let mut outcomes = Vec::new();
     for (name, path) in cases(&data_dir().join("run"), ".sb.txt") {
-        outcomes.push(Outcome { name: format!("run/{name}"), result: run_case(&path).map(|_| ()) });
+        outcomes.push(Outcome {
+            name: format!("run/{name}"),
+            result: run_case(&path).map(|_| ()),
+        });
     }
     finish("run/", outcomes);
 }
@@ -120,7 +152,8 @@ fn values() {
                 Ok(())
             } else {
                 if bless() {
-                    blessed_lines[case.line - 1] = format!("{} => {}", case.expr, quote_if_needed(&actual));
+                    blessed_lines[case.line - 1] =
+                        format!("{} => {}", case.expr, quote_if_needed(&actual));
                 }
                 Err(format!(
                     "{}:{}: {}\n  expected: {}\n  actual:   {}",
@@ -156,14 +189,24 @@ fn cli() {
         // Paths in a .cmd file are relative to tests/data/cli.
         let args: Vec<String> = args
             .into_iter()
-            .map(|a| if a.starts_with("inputs/") { dir.join(&a).to_string_lossy().into_owned() } else { a })
+            .map(|a| {
+                if a.starts_with("inputs/") {
+                    dir.join(&a).to_string_lossy().into_owned()
+                } else {
+                    a
+                }
+            })
             .collect();
         let (code, stdout, stderr) = run_cli(&args);
         // The absolute path of the test data is not part of the expectation.
         let prefix = format!("{}/", dir.to_string_lossy());
-        let actual = format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}").replace(&prefix, "");
+        let actual =
+            format!("exit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}").replace(&prefix, "");
         let result = check_file(&path.with_extension("out"), &actual);
-        outcomes.push(Outcome { name: format!("cli/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("cli/{name}"),
+            result,
+        });
     }
     finish("cli/", outcomes);
 }
@@ -172,18 +215,27 @@ fn cli() {
 fn examples() {
     let mut outcomes = Vec::new();
     let all = cases(&examples_dir(), ".sb.txt");
-    assert!(all.len() >= 10, "expected at least 10 examples, found {}", all.len());
+    assert!(
+        all.len() >= 10,
+        "expected at least 10 examples, found {}",
+        all.len()
+    );
     let mut outputs = std::collections::BTreeMap::new();
     for (name, path) in &all {
         let result = run_case(path).map(|stdout| {
             outputs.insert(name.clone(), stdout);
         });
-        outcomes.push(Outcome { name: format!("examples/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("examples/{name}"),
+            result,
+        });
     }
     // Programs written twice, in Chinese (`NAME_zh`) and English (`NAME_en`), say the same.
     let mut n_twins = 0;
     for (name, _) in &all {
-        let Some(base) = name.strip_suffix("_zh") else { continue };
+        let Some(base) = name.strip_suffix("_zh") else {
+            continue;
+        };
         let en_name = format!("{base}_en");
         n_twins += 1;
         let result = match (outputs.get(name), outputs.get(&en_name)) {
@@ -191,7 +243,10 @@ fn examples() {
             (Some(zh), Some(en)) => Err(format!("{name} and {en_name} differ:\n{}", diff(en, zh))),
             _ => Err(format!("{name} or {en_name} is missing or failed")),
         };
-        outcomes.push(Outcome { name: format!("examples/twins/{base}"), result });
+        outcomes.push(Outcome {
+            name: format!("examples/twins/{base}"),
+            result,
+        });
     }
     assert!(n_twins >= 1, "expected a Chinese/English pair of examples");
     finish("examples/", outcomes);
@@ -211,7 +266,10 @@ fn bench_programs() {
         } else {
             Err(format!("said {:?}, expected {:?}", r.said, b.expected))
         };
-        outcomes.push(Outcome { name: format!("bench/{}", b.name), result });
+        outcomes.push(Outcome {
+            name: format!("bench/{}", b.name),
+            result,
+        });
     }
     finish("bench/", outcomes);
 }

@@ -14,6 +14,9 @@
 //! - `cli/NAME.cmd` (the arguments of one `starling` command, run in `tests/data/cli`) →
 //!   `NAME.out` (exit code, stdout, stderr).
 //!
+//! `conformance.rs` (a module of the same binary) runs Scratch's own execute tests and the
+//! benchmark projects from `tests/fixtures/sb3`.
+//!
 //! Case names are `parse/ok/NAME`, `values/FILE: EXPR`, `examples/NAME` and so on; those are the
 //! names `known_failures.txt` uses.
 
@@ -79,7 +82,10 @@ pub fn read_opt(path: &Path) -> Option<String> {
 
 /// `path` with `ext` in place of the `.sb.txt` ending.
 pub fn sibling(path: &Path, ext: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let stem = name.strip_suffix(".sb.txt").unwrap_or(&name);
     path.with_file_name(format!("{stem}{ext}"))
 }
@@ -129,9 +135,10 @@ pub fn run_options(args: &[String]) -> Result<RunOptions, String> {
     let mut all = vec!["run".to_string(), "case".to_string()];
     all.extend(args.iter().cloned());
     match starling_cli::args::parse(&all, Lang::En) {
-        Ok(starling_cli::args::Args { command: starling_cli::args::Command::Run { options, .. }, .. }) => {
-            Ok(options)
-        }
+        Ok(starling_cli::args::Args {
+            command: starling_cli::args::Command::Run { options, .. },
+            ..
+        }) => Ok(options),
         Ok(_) => Err("not a run command".to_string()),
         Err(e) => Err(e.message.en),
     }
@@ -154,7 +161,12 @@ pub fn run_source(source: &str, options: &RunOptions) -> RunOutput {
     }
     let program = match compiled.program {
         Some(p) if !compiled.has_errors() => p,
-        _ => return RunOutput { stdout: String::new(), stderr },
+        _ => {
+            return RunOutput {
+                stdout: String::new(),
+                stderr,
+            }
+        }
     };
     let mut out = Vec::new();
     let mut err = Vec::new();
@@ -162,7 +174,10 @@ pub fn run_source(source: &str, options: &RunOptions) -> RunOutput {
         let _ = writeln!(stderr, "io error: {e}");
     }
     stderr.push_str(&String::from_utf8_lossy(&err));
-    RunOutput { stdout: String::from_utf8_lossy(&out).into_owned(), stderr }
+    RunOutput {
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr,
+    }
 }
 
 /// Runs a `starling` command line the way the binary does (without colour) and returns its
@@ -171,15 +186,27 @@ pub fn run_cli(args: &[String]) -> (i32, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let code = {
-        let mut io = starling_cli::Io { out: &mut out, err: &mut err, color: false, wall_clock_ms: None };
+        let mut io = starling_cli::Io {
+            out: &mut out,
+            err: &mut err,
+            color: false,
+            wall_clock_ms: None,
+        };
         starling_cli::main_with(args, Lang::En, &mut io)
     };
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
 }
 
 /// The plain rendering of diagnostics, one per line.
 pub fn plain_diagnostics(diags: &[Diagnostic], lang: Lang) -> String {
-    diags.iter().map(|d| format!("{}\n", d.to_plain(lang))).collect()
+    diags
+        .iter()
+        .map(|d| format!("{}\n", d.to_plain(lang)))
+        .collect()
 }
 
 // ------------------------------------------------------------------------------ values tables
@@ -208,7 +235,11 @@ pub fn parse_values(text: &str) -> Vec<ValueCase> {
             Some((e, x)) => (e.trim().to_string(), unquote(x.trim())),
             None => (t.to_string(), String::new()),
         };
-        out.push(ValueCase { line: i + 1, expr, expected });
+        out.push(ValueCase {
+            line: i + 1,
+            expr,
+            expected,
+        });
     }
     out
 }
@@ -251,7 +282,11 @@ pub fn values_program(expr: &str) -> String {
 /// Runs one values rule and gives what it said (lines joined with ` | `), or the diagnostics.
 pub fn run_value(expr: &str, seed: u64) -> String {
     let src = values_program(expr);
-    let options = RunOptions { seed, limit: starling_cli::run::Limit::Seconds(5.0), ..RunOptions::default() };
+    let options = RunOptions {
+        seed,
+        limit: starling_cli::run::Limit::Seconds(5.0),
+        ..RunOptions::default()
+    };
     let out = run_source(&src, &options);
     if out.stdout.is_empty() && !out.stderr.is_empty() {
         return format!("!! {}", out.stderr.trim().replace('\n', " / "));
@@ -288,7 +323,11 @@ pub fn dump_project(p: &Project, source: &str) -> String {
             let _ = writeln!(out, "  variable {:?} = {:?}", v.name, v.initial.to_string());
         }
         for l in &d.lists {
-            let items: Vec<String> = l.initial.iter().map(|v| format!("{:?}", v.to_string())).collect();
+            let items: Vec<String> = l
+                .initial
+                .iter()
+                .map(|v| format!("{:?}", v.to_string()))
+                .collect();
             let _ = writeln!(out, "  list {:?} = [{}]", l.name, items.join(", "));
         }
         for c in &d.costumes {
@@ -301,7 +340,13 @@ pub fn dump_project(p: &Project, source: &str) -> String {
             let params: Vec<String> = proc
                 .params
                 .iter()
-                .map(|p| if p.boolean { format!("<{}>", p.name) } else { format!("({})", p.name) })
+                .map(|p| {
+                    if p.boolean {
+                        format!("<{}>", p.name)
+                    } else {
+                        format!("({})", p.name)
+                    }
+                })
                 .collect();
             let warp = if proc.warp { " warp" } else { "" };
             let _ = writeln!(
@@ -364,7 +409,11 @@ fn expr_text(e: &Expr) -> String {
         Expr::Block(b) => block_text(b),
         Expr::Var(r) => format!("${}", slot_text(r)),
         Expr::List(r) => format!("@{}", slot_text(r)),
-        Expr::Param { name, boolean, index } => {
+        Expr::Param {
+            name,
+            boolean,
+            index,
+        } => {
             let i = index.map_or("?".to_string(), |i| i.to_string());
             if *boolean {
                 format!("%<{name}>{i}")
@@ -404,7 +453,11 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.source.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let col = self.source.get(start..offset).map_or(offset - start, |t| t.chars().count()) + 1;
+        let col = self
+            .source
+            .get(start..offset)
+            .map_or(offset - start, |t| t.chars().count())
+            + 1;
         format!("{line}:{col}")
     }
 
@@ -429,7 +482,8 @@ pub fn check_file(path: &Path, actual: &str) -> Result<(), String> {
         return Ok(());
     }
     if bless() {
-        std::fs::write(path, actual).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, actual)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         return Ok(());
     }
     match expected {
@@ -437,7 +491,11 @@ pub fn check_file(path: &Path, actual: &str) -> Result<(), String> {
             "{} does not exist (run with STARLING_BLESS=1 to create it); actual:\n{actual}",
             path.display()
         )),
-        Some(exp) => Err(format!("{} differs:\n{}", path.display(), diff(&exp, actual))),
+        Some(exp) => Err(format!(
+            "{} differs:\n{}",
+            path.display(),
+            diff(&exp, actual)
+        )),
     }
 }
 
@@ -451,7 +509,11 @@ pub fn diff(expected: &str, actual: &str) -> String {
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
     let mut ops: Vec<(char, &str)> = Vec::new();
@@ -488,7 +550,10 @@ pub fn diff(expected: &str, actual: &str) -> String {
         }
         let _ = writeln!(out, "{op} {line}");
     }
-    if !expected.is_empty() && !actual.is_empty() && expected.ends_with('\n') != actual.ends_with('\n') {
+    if !expected.is_empty()
+        && !actual.is_empty()
+        && expected.ends_with('\n') != actual.ends_with('\n')
+    {
         out.push_str("(the files differ in the newline at the end)\n");
     }
     out
@@ -547,7 +612,9 @@ pub fn finish(prefix: &str, outcomes: Vec<Outcome>) {
     }
     for name in known.keys().filter(|n| n.starts_with(prefix)) {
         if !outcomes.iter().any(|o| &o.name == name) {
-            problems.push(format!("{name}: listed in tests/known_failures.txt but there is no such case"));
+            problems.push(format!(
+                "{name}: listed in tests/known_failures.txt but there is no such case"
+            ));
         }
     }
     eprintln!(

@@ -54,9 +54,17 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
         match value.as_deref().map(Lang::parse) {
             Some(Some(l)) => lang = l,
             Some(None) => {
-                return Err(ArgError { message: text::bad_lang(value.as_deref().unwrap_or("")), lang })
+                return Err(ArgError {
+                    message: text::bad_lang(value.as_deref().unwrap_or("")),
+                    lang,
+                })
             }
-            None => return Err(ArgError { message: text::missing_value("--lang"), lang }),
+            None => {
+                return Err(ArgError {
+                    message: text::missing_value("--lang"),
+                    lang,
+                })
+            }
         }
         i += 1;
     }
@@ -64,19 +72,35 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
     let fail = |message: Message| ArgError { message, lang };
 
     let Some(cmd) = args.first() else {
-        return Ok(Args { command: Command::Help, lang });
+        return Ok(Args {
+            command: Command::Help,
+            lang,
+        });
     };
     let rest = &args[1..];
     let mut file: Option<String> = None;
     let mut seconds: Option<f64> = None;
     let mut frames: Option<u64> = None;
-    let mut options = RunOptions { lang, ..RunOptions::default() };
+    let mut options = RunOptions {
+        lang,
+        ..RunOptions::default()
+    };
     let mut reps: u32 = 3;
     let is_run = cmd == "run";
     let is_bench = cmd == "bench";
     match cmd.as_str() {
-        "help" | "--help" | "-h" => return Ok(Args { command: Command::Help, lang }),
-        "version" | "--version" | "-V" => return Ok(Args { command: Command::Version, lang }),
+        "help" | "--help" | "-h" => {
+            return Ok(Args {
+                command: Command::Help,
+                lang,
+            })
+        }
+        "version" | "--version" | "-V" => {
+            return Ok(Args {
+                command: Command::Version,
+                lang,
+            })
+        }
         "run" | "check" | "disasm" | "bench" => {}
         other => return Err(fail(text::unknown_command(other))),
     }
@@ -91,10 +115,17 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
                 return Ok(v.to_string());
             }
             *i += 1;
-            rest.get(*i).cloned().ok_or_else(|| fail(text::missing_value(name)))
+            rest.get(*i)
+                .cloned()
+                .ok_or_else(|| fail(text::missing_value(name)))
         };
         match name {
-            "--help" | "-h" => return Ok(Args { command: Command::Help, lang }),
+            "--help" | "-h" => {
+                return Ok(Args {
+                    command: Command::Help,
+                    lang,
+                })
+            }
             "--seconds" if is_run => {
                 let v = value(&mut i)?;
                 match v.trim().parse::<f64>() {
@@ -104,11 +135,18 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
             }
             "--frames" if is_run => {
                 let v = value(&mut i)?;
-                frames = Some(v.trim().parse().map_err(|_| fail(text::bad_number(name, &v)))?);
+                frames = Some(
+                    v.trim()
+                        .parse()
+                        .map_err(|_| fail(text::bad_number(name, &v)))?,
+                );
             }
             "--seed" if is_run => {
                 let v = value(&mut i)?;
-                options.seed = v.trim().parse().map_err(|_| fail(text::bad_number(name, &v)))?;
+                options.seed = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| fail(text::bad_number(name, &v)))?;
             }
             "--answer" if is_run => options.answers.push(value(&mut i)?),
             "--turbo" if is_run && inline.is_none() => options.turbo = true,
@@ -120,7 +158,9 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
                 };
             }
             // A lone `-` is not an option; anything else starting with `-` is.
-            _ if arg.starts_with('-') && arg.len() > 1 => return Err(fail(text::unknown_option(arg))),
+            _ if arg.starts_with('-') && arg.len() > 1 => {
+                return Err(fail(text::unknown_option(arg)))
+            }
             _ if is_bench => return Err(fail(text::extra_argument(arg))),
             _ => {
                 if file.is_some() {
@@ -174,10 +214,15 @@ mod tests {
 
     #[test]
     fn run_with_every_option() {
-        let a = p(&["run", "x.txt", "--seed=3", "--answer", "7", "--answer", "", "--frames", "10", "--turbo", "--lang", "zh-CN"])
-            .unwrap();
+        let a = p(&[
+            "run", "x.txt", "--seed=3", "--answer", "7", "--answer", "", "--frames", "10",
+            "--turbo", "--lang", "zh-CN",
+        ])
+        .unwrap();
         assert_eq!(a.lang, Lang::ZhCn);
-        let Command::Run { file, options } = a.command else { panic!() };
+        let Command::Run { file, options } = a.command else {
+            panic!()
+        };
         assert_eq!(file, "x.txt");
         assert_eq!(options.seed, 3);
         assert_eq!(options.answers, vec!["7".to_string(), String::new()]);
@@ -188,9 +233,14 @@ mod tests {
 
     #[test]
     fn defaults_and_mistakes() {
-        let Command::Run { options, .. } = p(&["run", "a"]).unwrap().command else { panic!() };
+        let Command::Run { options, .. } = p(&["run", "a"]).unwrap().command else {
+            panic!()
+        };
         assert_eq!(options.limit, Limit::Seconds(60.0));
-        assert_eq!(p(&["bench", "--reps", "2"]).unwrap().command, Command::Bench { reps: 2 });
+        assert_eq!(
+            p(&["bench", "--reps", "2"]).unwrap().command,
+            Command::Bench { reps: 2 }
+        );
         assert_eq!(p(&[]).unwrap().command, Command::Help);
         assert!(p(&["run"]).is_err());
         assert!(p(&["run", "a", "b"]).is_err());
@@ -199,7 +249,10 @@ mod tests {
         assert!(p(&["run", "a", "--wat"]).is_err());
         assert!(p(&["check", "a", "--seed", "1"]).is_err());
         assert!(p(&["fly"]).is_err());
-        assert_eq!(p(&["--lang", "zh", "check", "f"]).unwrap().command, Command::Check { file: "f".into() });
+        assert_eq!(
+            p(&["--lang", "zh", "check", "f"]).unwrap().command,
+            Command::Check { file: "f".into() }
+        );
         let e = p(&["run", "--lang", "zh", "--seed"]).unwrap_err();
         assert_eq!(e.lang, Lang::ZhCn);
         assert!(p(&["run", "a", "--lang", "fr"]).is_err());

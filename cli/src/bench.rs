@@ -83,7 +83,11 @@ pub struct BenchResult {
 /// The options a benchmark runs with: turbo, as scratch-vm's step mode, and no time limit
 /// short enough to cut a benchmark off.
 pub fn bench_options() -> RunOptions {
-    RunOptions { limit: Limit::Seconds(3600.0), turbo: true, ..RunOptions::default() }
+    RunOptions {
+        limit: Limit::Seconds(3600.0),
+        turbo: true,
+        ..RunOptions::default()
+    }
 }
 
 /// Compiles and runs one benchmark `reps` times.
@@ -91,9 +95,17 @@ pub fn run_bench(bench: &Bench, reps: u32) -> BenchResult {
     let t0 = Instant::now();
     let compiled = compile_text(bench.source);
     let compile = t0.elapsed();
-    let Some(program) = compiled.program.filter(|_| !compiled.diagnostics.iter().any(|d| d.is_error()))
+    let Some(program) = compiled
+        .program
+        .filter(|_| !compiled.diagnostics.iter().any(|d| d.is_error()))
     else {
-        return BenchResult { name: bench.name, best: None, compile: None, said: String::new(), ok: false };
+        return BenchResult {
+            name: bench.name,
+            best: None,
+            compile: None,
+            said: String::new(),
+            ok: false,
+        };
     };
     let options = bench_options();
     let mut best = Duration::MAX;
@@ -116,7 +128,13 @@ pub fn run_bench(bench: &Bench, reps: u32) -> BenchResult {
         };
     }
     let ok = said == bench.expected;
-    BenchResult { name: bench.name, best: Some(best), compile: Some(compile), said, ok }
+    BenchResult {
+        name: bench.name,
+        best: Some(best),
+        compile: Some(compile),
+        said,
+        ok,
+    }
 }
 
 /// Writes the table of results (Markdown, so it can be pasted into the README).
@@ -135,8 +153,14 @@ pub fn write_table(w: &mut dyn Write, results: &[BenchResult]) -> io::Result<()>
             }
             None => ("-".to_string(), "-".to_string()),
         };
-        let compile = r.compile.map_or("-".to_string(), |d| format!("{:.2}", d.as_secs_f64() * 1000.0));
-        let answer = if r.ok { format!("ok ({})", r.said) } else { format!("WRONG ({:?})", r.said) };
+        let compile = r.compile.map_or("-".to_string(), |d| {
+            format!("{:.2}", d.as_secs_f64() * 1000.0)
+        });
+        let answer = if r.ok {
+            format!("ok ({})", r.said)
+        } else {
+            format!("WRONG ({:?})", r.said)
+        };
         writeln!(
             w,
             "| {} | {ms} | {compile} | {:.3} | {speedup} | {answer} |",

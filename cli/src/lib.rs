@@ -76,7 +76,14 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
                 return Ok(EXIT_FAILED);
             }
             // Warnings do not stop the program, but are worth seeing.
-            render::render_diagnostics(io.err, &file, &source, &compiled.diagnostics, lang, io.color)?;
+            render::render_diagnostics(
+                io.err,
+                &file,
+                &source,
+                &compiled.diagnostics,
+                lang,
+                io.color,
+            )?;
             let Some(program) = compiled.program else {
                 return Ok(EXIT_FAILED);
             };
@@ -91,14 +98,25 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
                 report_errors(&file, &source, &compiled, lang, io, true)?;
                 return Ok(EXIT_FAILED);
             }
-            render::render_diagnostics(io.err, &file, &source, &compiled.diagnostics, lang, io.color)?;
+            render::render_diagnostics(
+                io.err,
+                &file,
+                &source,
+                &compiled.diagnostics,
+                lang,
+                io.color,
+            )?;
             let n_scripts = compiled
                 .project
                 .targets
                 .iter()
                 .map(|t| t.scripts.len() + t.procedures.len())
                 .sum();
-            writeln!(io.out, "{}", text::check_ok(n_scripts, compiled.diagnostics.len()).get(lang))?;
+            writeln!(
+                io.out,
+                "{}",
+                text::check_ok(n_scripts, compiled.diagnostics.len()).get(lang)
+            )?;
             Ok(EXIT_OK)
         }
         Command::Disasm { file } => {
@@ -121,8 +139,10 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             if cfg!(debug_assertions) {
                 writeln!(io.err, "{}", text::bench_not_release().get(lang))?;
             }
-            let results: Vec<bench::BenchResult> =
-                bench::BENCHES.iter().map(|b| bench::run_bench(b, reps)).collect();
+            let results: Vec<bench::BenchResult> = bench::BENCHES
+                .iter()
+                .map(|b| bench::run_bench(b, reps))
+                .collect();
             bench::write_table(io.out, &results)?;
             let mut code = EXIT_OK;
             for (r, b) in results.iter().zip(bench::BENCHES) {
@@ -130,7 +150,11 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
                     writeln!(io.err, "{}", text::bench_compile_failed(b.name).get(lang))?;
                     code = EXIT_FAILED;
                 } else if !r.ok {
-                    writeln!(io.err, "{}", text::bench_wrong(b.name, &r.said, b.expected).get(lang))?;
+                    writeln!(
+                        io.err,
+                        "{}",
+                        text::bench_wrong(b.name, &r.said, b.expected).get(lang)
+                    )?;
                     code = EXIT_FAILED;
                 }
             }
@@ -155,7 +179,9 @@ pub fn read_program_text(path: &str) -> Result<String, Message> {
 fn read_stdin_text() -> Result<String, Message> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| text::cannot_read("-", &e))?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| text::cannot_read("-", &e))?;
     match source::detect(&bytes) {
         SourceKind::Text(t) => Ok(t.to_string()),
         SourceKind::Sb3 => Err(text::sb3_not_supported("-")),
@@ -165,8 +191,16 @@ fn read_stdin_text() -> Result<String, Message> {
 }
 
 /// Reads and compiles a file (`-` is standard input); `None` (after saying why on `err`) when it cannot be read.
-fn load_and_compile(path: &str, lang: Lang, io: &mut Io<'_>) -> io::Result<Option<(String, Compiled)>> {
-    let text = if path == "-" { read_stdin_text() } else { read_program_text(path) };
+fn load_and_compile(
+    path: &str,
+    lang: Lang,
+    io: &mut Io<'_>,
+) -> io::Result<Option<(String, Compiled)>> {
+    let text = if path == "-" {
+        read_stdin_text()
+    } else {
+        read_program_text(path)
+    };
     match text {
         Ok(source) => {
             let compiled = compile_text(&source);
@@ -189,6 +223,10 @@ fn report_errors(
 ) -> io::Result<()> {
     render::render_diagnostics(io.err, file, source, &compiled.diagnostics, lang, io.color)?;
     let n = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
-    let summary = if check { text::errors_found_check(n) } else { text::errors_found(n) };
+    let summary = if check {
+        text::errors_found_check(n)
+    } else {
+        text::errors_found(n)
+    };
     writeln!(io.err, "{}", summary.get(lang))
 }

@@ -71,7 +71,9 @@ fn render_one(
     let span = clamp_span(source, start, end);
     // Ariadne's built-in kinds are English words; a custom kind lets Chinese say 错误.
     let kind = ReportKind::Custom(word.get(lang), col);
-    let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte);
     // Ariadne only underlines a label that has a message, so the hint (or a plain "here")
     // goes on the underlined place itself.
     let here = match hint {
@@ -81,7 +83,12 @@ fn render_one(
     let mut report = Report::build(kind, (file_name, span.clone()))
         .with_config(config)
         .with_message(d.message.get(lang))
-        .with_label(Label::new((file_name, span)).with_message(here).with_color(col).with_priority(1));
+        .with_label(
+            Label::new((file_name, span))
+                .with_message(here)
+                .with_color(col)
+                .with_priority(1),
+        );
     for label in &d.labels {
         if let SourceLoc::Span { start, end } = label.loc {
             report = report.with_label(
@@ -92,7 +99,9 @@ fn render_one(
         }
     }
     let mut buf = Vec::new();
-    report.finish().write((file_name, Source::from(source)), &mut buf)?;
+    report
+        .finish()
+        .write((file_name, Source::from(source)), &mut buf)?;
     if !color {
         // Ariadne colours a custom report kind even with colour turned off.
         buf = strip_ansi(&buf);

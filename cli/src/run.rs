@@ -74,21 +74,29 @@ pub struct RunSummary {
     pub time_ms: f64,
 }
 
-/// Runs a compiled program headless: green flag, then frames until no script is running or the
-/// limit is reached. Every say/think bubble with text goes to `out` as `Sprite: text`, in order;
-/// a question asked by the stage or a hidden sprite (which shows no bubble) is printed the same
-/// way. Runtime warnings and the note about running out of answers go to `err`.
+/// Runs a compiled program headless: green flag, then frames until no script is running (and no
+/// `when [timer] > (…)` hat is waiting) or the limit is reached. Every say/think bubble with
+/// text goes to `out` as `Sprite: text`, in order; a question asked by the stage or a hidden
+/// sprite (which shows no bubble) is printed the same way. Runtime warnings and notes (no green
+/// flag script, no answers left) go to `err`.
 pub fn run_program(
     program: Program,
     options: &RunOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<RunSummary> {
-    if !program.scripts.iter().any(|s| s.hat == Hat::Flag) {
+    let waits_for_timer = program.scripts.iter().any(
+        |s| matches!(&s.hat, Hat::Predicate { opcode, .. } if opcode == "event_whengreaterthan"),
+    );
+    if !waits_for_timer && !program.scripts.iter().any(|s| s.hat == Hat::Flag) {
         // A common first mistake: blocks copied without their hat never start.
         writeln!(err, "{}", text::no_flag_script().get(options.lang))?;
     }
-    let mut config = VmConfig { seed: options.seed, turbo: options.turbo, ..VmConfig::default() };
+    let mut config = VmConfig {
+        seed: options.seed,
+        turbo: options.turbo,
+        ..VmConfig::default()
+    };
     if let Some(epoch) = options.epoch_ms {
         config.epoch_ms = epoch;
     }
@@ -104,12 +112,18 @@ pub fn run_program(
             match answers.next() {
                 Some(a) => vm.answer(a),
                 None => {
-                    writeln!(err, "{}", text::no_more_answers(&last_question).get(options.lang))?;
+                    writeln!(
+                        err,
+                        "{}",
+                        text::no_more_answers(&last_question).get(options.lang)
+                    )?;
                     break Stop::NoMoreAnswers;
                 }
             }
         }
-        if !vm.is_running() {
+        // With no script running, only a `when [timer] > (…)` hat can still start one (the
+        // timer goes on by itself), so such a program runs until the limit, as in Scratch.
+        if !vm.is_running() && !waits_for_timer {
             break Stop::Finished;
         }
         match options.limit {
@@ -120,7 +134,11 @@ pub fn run_program(
         vm.step_frame(&input);
     };
     out.flush()?;
-    Ok(RunSummary { stop, frames: vm.frames(), time_ms: vm.time_ms() })
+    Ok(RunSummary {
+        stop,
+        frames: vm.frames(),
+        time_ms: vm.time_ms(),
+    })
 }
 
 fn print_events(
@@ -134,17 +152,17 @@ fn print_events(
     for event in vm.take_events() {
         match event {
             // Say and think bubbles print the same way.
-            Event::Bubble { target, text, .. } => {
-                if !text.is_empty() {
-                    writeln!(out, "{target}: {text}")?;
-                    last_bubble = Some((target, text));
-                    continue;
-                }
+            Event::Bubble { target, text, .. } if !text.is_empty() => {
+                writeln!(out, "{target}: {text}")?;
+                last_bubble = Some((target, text));
+                continue;
             }
             Event::Ask { target, question } => {
                 // A visible sprite's question is already in its bubble, just printed; the
                 // stage's (or a hidden sprite's) would otherwise not be seen at all.
-                let shown = last_bubble.as_ref().is_some_and(|(t, q)| *t == target && *q == question);
+                let shown = last_bubble
+                    .as_ref()
+                    .is_some_and(|(t, q)| *t == target && *q == question);
                 if !shown && !question.is_empty() {
                     writeln!(out, "{target}: {question}")?;
                 }

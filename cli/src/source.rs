@@ -24,7 +24,10 @@ pub fn detect(bytes: &[u8]) -> SourceKind<'_> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             return SourceKind::NotUtf8 { line };
         }
     };
@@ -45,8 +48,14 @@ mod tests {
         assert_eq!(detect(b"PK\x03\x04rest"), SourceKind::Sb3);
         assert_eq!(detect(b"  {\"targets\": []}"), SourceKind::ProjectJson);
         assert_eq!(detect(b"say [hi]\n"), SourceKind::Text("say [hi]\n"));
-        assert_eq!(detect("\u{feff}say [hi]".as_bytes()), SourceKind::Text("say [hi]"));
-        assert_eq!(detect(b"say [hi]\nsay [\xff]"), SourceKind::NotUtf8 { line: 2 });
+        assert_eq!(
+            detect("\u{feff}say [hi]".as_bytes()),
+            SourceKind::Text("say [hi]")
+        );
+        assert_eq!(
+            detect(b"say [hi]\nsay [\xff]"),
+            SourceKind::NotUtf8 { line: 2 }
+        );
         assert_eq!(detect(b""), SourceKind::Text(""));
     }
 }

@@ -17,7 +17,11 @@ pub fn lang_from_env() -> Lang {
             if v.is_empty() {
                 continue;
             }
-            return if v.to_ascii_lowercase().starts_with("zh") { Lang::ZhCn } else { Lang::En };
+            return if v.to_ascii_lowercase().starts_with("zh") {
+                Lang::ZhCn
+            } else {
+                Lang::En
+            };
         }
     }
     Lang::En
@@ -85,7 +89,10 @@ pub fn unknown_option(opt: &str) -> Message {
 }
 
 pub fn missing_value(opt: &str) -> Message {
-    m(format!("The option {opt} needs a value after it."), format!("选项 {opt} 后面需要一个值。"))
+    m(
+        format!("The option {opt} needs a value after it."),
+        format!("选项 {opt} 后面需要一个值。"),
+    )
 }
 
 pub fn bad_number(opt: &str, value: &str) -> Message {
@@ -131,9 +138,15 @@ pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {
         _ => ("", ""),
     };
     if en_why.is_empty() {
-        m(format!("I can't read {path}: {why}."), format!("我读不了 {path}：{why}。"))
+        m(
+            format!("I can't read {path}: {why}."),
+            format!("我读不了 {path}：{why}。"),
+        )
     } else {
-        m(format!("I can't read {path}: {en_why}."), format!("我读不了 {path}：{zh_why}。"))
+        m(
+            format!("I can't read {path}: {en_why}."),
+            format!("我读不了 {path}：{zh_why}。"),
+        )
     }
 }
 
@@ -182,16 +195,33 @@ pub fn check_ok(n_scripts: usize, n_warnings: usize) -> Message {
         1 => ", 1 warning".to_string(),
         n => format!(", {n} warnings"),
     };
-    let zh_w = if n_warnings == 0 { String::new() } else { format!("，{n_warnings} 个警告") };
-    let en_s = if n_scripts == 1 { "1 script".to_string() } else { format!("{n_scripts} scripts") };
-    m(format!("ok: {en_s}, no errors{en_w}"), format!("没问题：{n_scripts} 个脚本，没有错误{zh_w}"))
+    let zh_w = if n_warnings == 0 {
+        String::new()
+    } else {
+        format!("，{n_warnings} 个警告")
+    };
+    let en_s = if n_scripts == 1 {
+        "1 script".to_string()
+    } else {
+        format!("{n_scripts} scripts")
+    };
+    m(
+        format!("ok: {en_s}, no errors{en_w}"),
+        format!("没问题：{n_scripts} 个脚本，没有错误{zh_w}"),
+    )
 }
 
 pub fn errors_found(n: usize) -> Message {
     if n == 1 {
-        m("Found 1 error, so the program did not run.", "发现 1 个错误，所以程序没有运行。")
+        m(
+            "Found 1 error, so the program did not run.",
+            "发现 1 个错误，所以程序没有运行。",
+        )
     } else {
-        m(format!("Found {n} errors, so the program did not run."), format!("发现 {n} 个错误，所以程序没有运行。"))
+        m(
+            format!("Found {n} errors, so the program did not run."),
+            format!("发现 {n} 个错误，所以程序没有运行。"),
+        )
     }
 }
 
@@ -221,6 +251,14 @@ pub fn no_flag_script() -> Message {
         "note: no script starts with “when green flag clicked”, so nothing runs. Put that block \
          on the line above the blocks that should run.",
         "注意：没有以“当绿旗被点击”开头的脚本，所以什么也不会运行。请把这个积木放在要运行的积木上面一行。",
+    )
+}
+
+pub fn internal_error() -> Message {
+    m(
+        "Sorry: Starling itself went wrong here. This is a bug in Starling, not in your program; \
+         please report it together with the program.",
+        "抱歉：Starling 自己出错了。这是 Starling 的错误，不是你的程序的问题；请把程序一起报告给我们。",
     )
 }
 
@@ -260,5 +298,8 @@ pub fn bench_wrong(name: &str, got: &str, want: &str) -> Message {
 }
 
 pub fn bench_compile_failed(name: &str) -> Message {
-    m(format!("{name}: the benchmark program did not compile"), format!("{name}：基准程序编译失败"))
+    m(
+        format!("{name}: the benchmark program did not compile"),
+        format!("{name}：基准程序编译失败"),
+    )
 }

@@ -268,7 +268,7 @@ impl Value {
     }
 
     /// Scratch's `Cast.toNumber`: anything that is not a number becomes 0; NaN becomes 0.
-    #[inline]
+    #[inline(always)]
     pub fn to_number(&self) -> f64 {
         match self {
             Value::Num(n) => {
@@ -279,14 +279,8 @@ impl Value {
                 }
             }
             Value::Bool(b) => *b as u8 as f64,
-            Value::Str(s) => {
-                let n = js_string_to_number(s);
-                if n.is_nan() {
-                    0.0
-                } else {
-                    n
-                }
-            }
+            // Out of line, so that the number case stays small enough to inline everywhere.
+            Value::Str(s) => text_to_number(s),
         }
     }
 
@@ -362,6 +356,17 @@ impl fmt::Display for Value {
             Value::Str(s) => f.write_str(s),
             Value::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
         }
+    }
+}
+
+/// `Cast.toNumber` of a text.
+#[inline(never)]
+fn text_to_number(s: &str) -> f64 {
+    let n = js_string_to_number(s);
+    if n.is_nan() {
+        0.0
+    } else {
+        n
     }
 }
 

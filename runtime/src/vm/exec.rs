@@ -98,9 +98,10 @@ fn push_value(stack: &mut Vec<Value>, v: Value) {
     }
 }
 
-/// The binary operators, shared by the plain instructions and the fused ops.
+/// The binary operators, shared by the plain instructions and the fused ops. `letters` is
+/// [`Vm::ascii_letters`](super::Vm).
 #[inline(always)]
-fn bin_value(op: BinOp, a: &Value, b: &Value) -> Value {
+fn bin_value(op: BinOp, a: &Value, b: &Value, letters: &[Text]) -> Value {
     match op {
         BinOp::Add => Value::Num(a.to_number() + b.to_number()),
         BinOp::Sub => Value::Num(a.to_number() - b.to_number()),
@@ -122,7 +123,32 @@ fn bin_value(op: BinOp, a: &Value, b: &Value) -> Value {
         }),
         BinOp::And => Value::Bool(a.to_bool() && b.to_bool()),
         BinOp::Or => Value::Bool(a.to_bool() || b.to_bool()),
+        BinOp::LetterOf => letter_of(a, b, letters),
+        BinOp::Contains => Value::Bool(contains(a, b)),
     }
+}
+
+/// `letter (index) of (text)`: JavaScript's `charAt(index - 1)` (a fractional index is
+/// truncated), or '' out of range.
+#[inline(never)]
+fn letter_of(index: &Value, text: &Value, letters: &[Text]) -> Value {
+    let index = index.to_number() - 1.0;
+    if index < 0.0 {
+        return Value::empty();
+    }
+    let letter = match text {
+        Value::Str(t) => t.utf16_unit_at(index as usize, letters),
+        other => other.to_str().utf16_unit_at(index as usize, letters),
+    };
+    letter.map_or_else(Value::empty, Value::Str)
+}
+
+/// `(text) contains (part)?`, ignoring case.
+#[inline(never)]
+fn contains(text: &Value, part: &Value) -> bool {
+    let text = js_lowercase(&text.to_str());
+    let part = js_lowercase(&part.to_str());
+    text.contains(&part)
 }
 
 /// Instructions that change nothing but the thread's own stack and position: a pass made only
@@ -336,7 +362,7 @@ impl Vm {
         let zero = Value::Num(0.0);
         let av = self.src_ref(th, prog, a, &a_owned, &zero);
         let bv = self.src_ref(th, prog, b, &b_owned, &zero);
-        bin_value(op, av, bv)
+        bin_value(op, av, bv, &self.ascii_letters)
     }
 
     #[inline(always)]
@@ -690,16 +716,16 @@ impl Vm {
                     let n = self.list_len(sid, list);
                     push!(Value::Num(n as f64));
                 }
-                Instr::Add => binop!(|a, b| bin_value(BinOp::Add, a, b)),
-                Instr::Sub => binop!(|a, b| bin_value(BinOp::Sub, a, b)),
-                Instr::Mul => binop!(|a, b| bin_value(BinOp::Mul, a, b)),
-                Instr::Div => binop!(|a, b| bin_value(BinOp::Div, a, b)),
-                Instr::Mod => binop!(|a, b| bin_value(BinOp::Mod, a, b)),
-                Instr::Gt => binop!(|a, b| bin_value(BinOp::Gt, a, b)),
-                Instr::Lt => binop!(|a, b| bin_value(BinOp::Lt, a, b)),
-                Instr::Eq => binop!(|a, b| bin_value(BinOp::Eq, a, b)),
-                Instr::And => binop!(|a, b| bin_value(BinOp::And, a, b)),
-                Instr::Or => binop!(|a, b| bin_value(BinOp::Or, a, b)),
+                Instr::Add => binop!(|a, b| bin_value(BinOp::Add, a, b, &self.ascii_letters)),
+                Instr::Sub => binop!(|a, b| bin_value(BinOp::Sub, a, b, &self.ascii_letters)),
+                Instr::Mul => binop!(|a, b| bin_value(BinOp::Mul, a, b, &self.ascii_letters)),
+                Instr::Div => binop!(|a, b| bin_value(BinOp::Div, a, b, &self.ascii_letters)),
+                Instr::Mod => binop!(|a, b| bin_value(BinOp::Mod, a, b, &self.ascii_letters)),
+                Instr::Gt => binop!(|a, b| bin_value(BinOp::Gt, a, b, &self.ascii_letters)),
+                Instr::Lt => binop!(|a, b| bin_value(BinOp::Lt, a, b, &self.ascii_letters)),
+                Instr::Eq => binop!(|a, b| bin_value(BinOp::Eq, a, b, &self.ascii_letters)),
+                Instr::And => binop!(|a, b| bin_value(BinOp::And, a, b, &self.ascii_letters)),
+                Instr::Or => binop!(|a, b| bin_value(BinOp::Or, a, b, &self.ascii_letters)),
                 Instr::Not => unop!(|a| Value::Bool(!a.to_bool())),
                 Instr::Jump { target } => jump!(target, at),
                 Instr::JumpIfFalse { target } => {
@@ -992,26 +1018,12 @@ impl Vm {
                     }
                 }
             }
-            Instr::LetterOf => {
-                let text = pop!().to_str();
-                // `charAt(index)`, which truncates a fractional index.
-                let index = num!() - 1.0;
-                let letter = if index < 0.0 {
-                    None
-                } else {
-                    text.utf16_unit_at(index as usize, &self.ascii_letters)
-                };
-                push!(letter.map_or_else(Value::empty, Value::Str));
-            }
+            Instr::LetterOf => binop!(|a, b| letter_of(a, b, &self.ascii_letters)),
             Instr::Length => {
                 let n = pop!().to_str().utf16_len();
                 push!(Value::Num(n as f64));
             }
-            Instr::Contains => binop!(|a, b| {
-                let text = js_lowercase(&a.to_str());
-                let part = js_lowercase(&b.to_str());
-                Value::Bool(text.contains(&part))
-            }),
+            Instr::Contains => binop!(|a, b| Value::Bool(contains(a, b))),
             Instr::Round => unop!(|a| Value::Num(js_round(a.to_number()))),
             Instr::MathOp { op } => unop!(|a| Value::Num(jsmath::math_op(op, a.to_number()))),
 

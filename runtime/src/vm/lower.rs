@@ -45,6 +45,10 @@ pub(crate) enum BinOp {
     Eq,
     And,
     Or,
+    /// `letter (a) of (b)`.
+    LetterOf,
+    /// `(a) contains (b)?`.
+    Contains,
 }
 
 impl BinOp {
@@ -60,6 +64,8 @@ impl BinOp {
             Instr::Eq => BinOp::Eq,
             Instr::And => BinOp::And,
             Instr::Or => BinOp::Or,
+            Instr::LetterOf => BinOp::LetterOf,
+            Instr::Contains => BinOp::Contains,
             _ => return None,
         })
     }

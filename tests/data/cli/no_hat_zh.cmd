@@ -1,0 +1,1 @@
+run inputs/no_hat.sb.txt --lang zh-CN
