@@ -4,6 +4,7 @@
 
 // Scratch's own conformance projects and the shared benchmark .sb3 files (tests/fixtures).
 mod conformance;
+mod convert;
 
 use starling_compiler::{compile_text, Lang};
 use starling_tests::*;

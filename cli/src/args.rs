@@ -12,6 +12,8 @@ pub enum Command {
     Check { file: String },
     Disasm { file: String },
     Bench { reps: u32 },
+    /// `convert IN OUT`: .sb3 ↔ text (the output's format from its name: `.sb3` or text).
+    Convert { input: String, output: String },
     Help,
     Version,
 }
@@ -100,6 +102,23 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
                 command: Command::Version,
                 lang,
             })
+        }
+        "convert" => {
+            let files: Vec<&String> = rest.iter().filter(|a| !a.starts_with("--")).collect();
+            if let Some(opt) = rest.iter().find(|a| a.starts_with("--")) {
+                return Err(fail(text::unknown_option(opt)));
+            }
+            return match files.as_slice() {
+                [input, output] => Ok(Args {
+                    command: Command::Convert {
+                        input: input.to_string(),
+                        output: output.to_string(),
+                    },
+                    lang,
+                }),
+                [] | [_] => Err(fail(text::missing_file("convert"))),
+                [_, _, extra, ..] => Err(fail(text::extra_argument(extra))),
+            };
         }
         "run" | "check" | "disasm" | "bench" => {}
         other => return Err(fail(text::unknown_command(other))),

@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod convert;
 pub mod render;
 pub mod run;
 pub mod source;
@@ -14,7 +15,7 @@ pub mod text;
 
 use std::io::{self, Write};
 
-use starling_compiler::{compile_text, Compiled, Lang, Message};
+use starling_compiler::{compile_sb3, compile_text, Compiled, Lang, Message};
 
 use args::Command;
 use source::SourceKind;
@@ -135,6 +136,7 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
                 None => Ok(EXIT_FAILED),
             }
         }
+        Command::Convert { input, output } => convert::convert(&input, &output, lang, io),
         Command::Bench { reps } => {
             if cfg!(debug_assertions) {
                 writeln!(io.err, "{}", text::bench_not_release().get(lang))?;
@@ -163,48 +165,50 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
     }
 }
 
-/// Reads `path` and recognises what it holds. On a problem, explains it (in `lang`) and gives
-/// the message back.
-pub fn read_program_text(path: &str) -> Result<String, Message> {
-    let bytes = std::fs::read(path).map_err(|e| text::cannot_read(path, &e))?;
+/// A program file, recognised by its content.
+pub enum ProgramFile {
+    /// Starling text.
+    Text(String),
+    /// A Scratch 3 project: .sb3 bytes or a bare project.json.
+    Scratch(Vec<u8>),
+}
+
+/// Reads `path` (`-` is standard input) and recognises what it holds. On a problem, gives back
+/// the message that explains it.
+pub fn read_program(path: &str) -> Result<ProgramFile, Message> {
+    let bytes = if path == "-" {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| text::cannot_read("-", &e))?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| text::cannot_read(path, &e))?
+    };
     match source::detect(&bytes) {
-        SourceKind::Text(t) => Ok(t.to_string()),
-        SourceKind::Sb3 => Err(text::sb3_not_supported(path)),
-        SourceKind::ProjectJson => Err(text::json_not_supported(path)),
+        SourceKind::Text(t) => Ok(ProgramFile::Text(t.to_string())),
+        SourceKind::Sb3 | SourceKind::ProjectJson => Ok(ProgramFile::Scratch(bytes)),
         SourceKind::NotUtf8 { line } => Err(text::not_text(path, line)),
     }
 }
 
-/// Reads a program from standard input (`starling run -`).
-fn read_stdin_text() -> Result<String, Message> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| text::cannot_read("-", &e))?;
-    match source::detect(&bytes) {
-        SourceKind::Text(t) => Ok(t.to_string()),
-        SourceKind::Sb3 => Err(text::sb3_not_supported("-")),
-        SourceKind::ProjectJson => Err(text::json_not_supported("-")),
-        SourceKind::NotUtf8 { line } => Err(text::not_text("-", line)),
-    }
-}
-
-/// Reads and compiles a file (`-` is standard input); `None` (after saying why on `err`) when it cannot be read.
+/// Reads and compiles a file (`-` is standard input); `None` (after saying why on `err`) when
+/// it cannot be read. The text returned is the source for rendering diagnostics (empty for
+/// .sb3 projects, whose diagnostics name blocks instead of spans).
 fn load_and_compile(
     path: &str,
     lang: Lang,
     io: &mut Io<'_>,
 ) -> io::Result<Option<(String, Compiled)>> {
-    let text = if path == "-" {
-        read_stdin_text()
-    } else {
-        read_program_text(path)
-    };
-    match text {
-        Ok(source) => {
+    match read_program(path) {
+        Ok(ProgramFile::Text(source)) => {
             let compiled = compile_text(&source);
             Ok(Some((source, compiled)))
+        }
+        Ok(ProgramFile::Scratch(bytes)) => {
+            let (compiled, _assets) = compile_sb3(&bytes);
+            Ok(Some((String::new(), compiled)))
         }
         Err(message) => {
             writeln!(io.err, "{}", message.get(lang))?;

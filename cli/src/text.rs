@@ -30,12 +30,14 @@ pub fn lang_from_env() -> Lang {
 pub fn usage() -> Message {
     m(
         "\
-Starling runs Scratch programs written as text.
+Starling runs Scratch programs written as text, and Scratch 3 projects (.sb3).
 
 Usage:
   starling run FILE [options]     run a program and print what its sprites say (FILE - reads stdin)
   starling check FILE             look for mistakes without running
   starling disasm FILE            show the bytecode the program compiles to
+  starling convert IN OUT         turn an .sb3 project into text or text into .sb3
+                                  (OUT ending in .sb3 writes a Scratch project)
   starling bench [--reps N]       run the benchmark programs and check their answers
 
 Options for run:
@@ -49,14 +51,17 @@ Options for run:
 Examples:
   starling run examples/counter.sb.txt
   starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
+  starling convert game.sb3 game.sb.txt
 ",
         "\
-Starling 运行用文字写成的 Scratch 程序。
+Starling 运行用文字写成的 Scratch 程序，也能运行 Scratch 3 作品（.sb3）。
 
 用法：
   starling run 文件 [选项]        运行程序，打印角色说的话（文件写 - 就从标准输入读）
   starling check 文件             只检查错误，不运行
   starling disasm 文件            显示程序编译成的字节码
+  starling convert 输入 输出       把 .sb3 作品转成文字，或把文字转成 .sb3
+                                  （输出文件名以 .sb3 结尾就写成 Scratch 作品）
   starling bench [--reps N]       运行基准测试程序并检查答案
 
 run 的选项：
@@ -70,6 +75,7 @@ run 的选项：
 例子：
   starling run examples/counter.sb.txt
   starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
+  starling convert game.sb3 game.sb.txt
 ",
     )
 }
@@ -130,6 +136,13 @@ pub fn seconds_and_frames() -> Message {
     )
 }
 
+pub fn cannot_write(path: &str, why: &std::io::Error) -> Message {
+    m(
+        format!("I can't write {path}: {why}."),
+        format!("我写不了 {path}：{why}。"),
+    )
+}
+
 pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {
     let (en_why, zh_why) = match why.kind() {
         std::io::ErrorKind::NotFound => ("there is no such file", "没有这个文件"),
@@ -150,31 +163,7 @@ pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {
     }
 }
 
-pub fn sb3_not_supported(path: &str) -> Message {
-    m(
-        format!(
-            "{path} is a Scratch 3 project. Scratch 3 projects (.sb3) are not supported yet; \
-             for now, write the program as text (see docs/text-format.md)."
-        ),
-        format!(
-            "{path} 是一个 Scratch 3 作品。暂时还不支持 Scratch 3 作品（.sb3）；\
-             现在请把程序写成文字（见 docs/text-format.md）。"
-        ),
-    )
-}
 
-pub fn json_not_supported(path: &str) -> Message {
-    m(
-        format!(
-            "{path} looks like a Scratch project.json. Scratch 3 projects (.sb3) are not \
-             supported yet; for now, write the program as text (see docs/text-format.md)."
-        ),
-        format!(
-            "{path} 看起来是 Scratch 的 project.json。暂时还不支持 Scratch 3 作品（.sb3）；\
-             现在请把程序写成文字（见 docs/text-format.md）。"
-        ),
-    )
-}
 
 pub fn not_text(path: &str, line: usize) -> Message {
     m(

@@ -32,6 +32,22 @@ impl Compiled {
     }
 }
 
+/// Compiles a Scratch 3 project (.sb3 bytes, or a bare project.json). The project's costume and
+/// sound files come back beside the result.
+pub fn compile_sb3(bytes: &[u8]) -> (Compiled, sb3::Sb3Assets) {
+    let loaded = sb3::load(bytes);
+    let mut diagnostics = loaded.diagnostics;
+    let project = loaded.project.unwrap_or(ir::Project { targets: Vec::new() });
+    let program = if diagnostics.iter().any(Diagnostic::is_error) || project.targets.is_empty() {
+        None
+    } else {
+        let (program, more) = codegen::generate(&project);
+        diagnostics.extend(more);
+        Some(program)
+    };
+    (Compiled { project, program, diagnostics }, loaded.assets)
+}
+
 /// Compiles a program written in scratchblocks text (English, Chinese or both).
 pub fn compile_text(source: &str) -> Compiled {
     let (project, mut diagnostics) = syntax::parse(source);

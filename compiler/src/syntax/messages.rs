@@ -144,10 +144,12 @@ pub fn stack_in_slot(span: Span, text: &str) -> Diagnostic {
 }
 
 pub fn sprite_only(span: Span, text: &str) -> Diagnostic {
-    err(
+    // A warning, not an error: Scratch 2 projects converted to .sb3 have such stage scripts,
+    // and Scratch 3 still runs them.
+    warn(
         span,
-        format!("The stage can't use “{}”: only sprites can.", short(text)),
-        format!("舞台不能用“{}”：只有角色可以用。", short(text)),
+        format!("In Scratch only sprites have “{}”; on the stage it may not do what you expect.", short(text)),
+        format!("在 Scratch 里只有角色有“{}”；放在舞台上可能不会像你想的那样工作。", short(text)),
     )
     .with_hint(m(
         "Put this script in a sprite's section (#sprite …).",
@@ -156,14 +158,27 @@ pub fn sprite_only(span: Span, text: &str) -> Diagnostic {
 }
 
 pub fn stage_clone_itself(span: Span) -> Diagnostic {
-    err(
+    warn(
         span,
-        "The stage can't make clones of itself.",
-        "舞台不能克隆自己。",
+        "The stage can't make clones of itself, so this block does nothing.",
+        "舞台不能克隆自己，所以这个积木什么也不做。",
     )
     .with_hint(m(
         "Choose a sprite to clone, like create clone of (Sprite1 v).",
         "选一个要克隆的角色，比如 克隆 (Sprite1 v)。",
+    ))
+}
+
+pub fn param_outside_define(span: Span, name: &str, boolean: bool) -> Diagnostic {
+    let (en, zh) = if boolean { ("false", "false") } else { ("0", "0") };
+    warn(
+        span,
+        format!("“{name}” is an input of a custom block, but it is used outside its define block, so it is always {en}."),
+        format!("“{name}”是自制积木的输入项，但它在定义积木外面使用，所以它总是 {zh}。"),
+    )
+    .with_hint(m(
+        "Use it only inside the define … script of its block.",
+        "只在它的“定义 …”脚本里面使用它。",
     ))
 }
 

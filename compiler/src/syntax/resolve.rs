@@ -1290,6 +1290,18 @@ impl<'a, 's> Resolver<'a, 's> {
             }
             return Arg::Expr(Box::new(e));
         }
+        // An input of one of this sprite's custom blocks, used outside its define: Scratch
+        // reports 0 (or false) there, and projects from Scratch do contain it.
+        if let Some(p) = self.procs[self.target]
+            .protos
+            .iter()
+            .flat_map(|proto| proto.params.iter())
+            .find(|p| p.name == name)
+        {
+            let boolean = p.boolean;
+            self.report(msg::param_outside_define(span, name, boolean));
+            return Arg::Expr(Box::new(Expr::Param { name: name.to_string(), boolean, index: None }));
+        }
         let names = self.visible_names();
         let similar = matcher::similar_names(name, names.iter().map(String::as_str));
         self.report(msg::unknown_name(span, name, &similar, self.bare));
@@ -1342,6 +1354,17 @@ impl<'a, 's> Resolver<'a, 's> {
         if self.zero_arg_reporter(parts, Place::Round).is_some() {
             self.report(msg::round_in_boolean(span, name));
             return Arg::Empty;
+        }
+        // A boolean input of a custom block used outside its define (false there, as in
+        // Scratch).
+        if let Some(p) = self.procs[self.target]
+            .protos
+            .iter()
+            .flat_map(|proto| proto.params.iter())
+            .find(|p| p.name == name && p.boolean)
+        {
+            self.report(msg::param_outside_define(span, name, true));
+            return Arg::Expr(Box::new(Expr::Param { name: p.name.clone(), boolean: true, index: None }));
         }
         let text = self.text(span).to_string();
         let lang = if is_chinese(&text) {

@@ -1,0 +1,1 @@
+convert inputs/hello_project.bin

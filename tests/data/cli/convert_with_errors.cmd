@@ -1,0 +1,1 @@
+convert inputs/mistakes.sb.txt /tmp/never-written.sb3

@@ -1,0 +1,1 @@
+run inputs/hello_project.bin
