@@ -217,7 +217,7 @@ impl Gen {
                 Want::Value => self.push_const(Value::empty(), loc),
             },
             Arg::Literal(text) => self.push_literal(text, want, loc),
-            Arg::Expr(expr) => self.expr(expr),
+            Arg::Expr(expr) => self.expr(expr, loc),
             Arg::Var(var) => {
                 self.emit(Instr::LoadVar { var: var.slot }, loc);
             }
@@ -593,24 +593,26 @@ impl Gen {
 
     // ------------------------------------------------------------------ reporters
 
-    fn expr(&mut self, e: &Expr) {
+    /// Pushes a reporter's value. Variable and parameter reporters have no location of their
+    /// own in the IR, so they carry `loc`, the block whose input they fill.
+    fn expr(&mut self, e: &Expr, loc: &SourceLoc) {
         match e {
             Expr::Block(b) => self.expr_block(b),
             Expr::Var(v) => {
-                self.emit(Instr::LoadVar { var: v.slot }, &SourceLoc::None);
+                self.emit(Instr::LoadVar { var: v.slot }, loc);
             }
             Expr::List(l) => {
-                self.emit(Instr::ListContents { list: l.slot }, &SourceLoc::None);
+                self.emit(Instr::ListContents { list: l.slot }, loc);
             }
             Expr::Param { boolean, index, .. } => match index {
                 Some(i) => {
-                    self.emit(Instr::LoadArg { index: *i }, &SourceLoc::None);
+                    self.emit(Instr::LoadArg { index: *i }, loc);
                 }
                 // A parameter reporter outside its definition reports 0 (or false), as in
                 // Scratch.
                 None => {
                     let v = if *boolean { Value::Bool(false) } else { Value::Num(0.0) };
-                    self.push_const(v, &SourceLoc::None);
+                    self.push_const(v, loc);
                 }
             },
         }
@@ -875,7 +877,7 @@ mod tests {
                     scripts: vec![Script {
                         hat: Some(blk("event_whenflagclicked", vec![], vec![])),
                         body,
-                        loc: SourceLoc::None,
+                        loc: SourceLoc::Span { start: 0, end: 1 },
                     }],
                     procedures: vec![],
                 },
@@ -938,6 +940,7 @@ mod tests {
             ],
         )]);
         let code = &program.chunks[0].code;
+        assert!(program.chunks[0].locs.iter().all(|l| *l != SourceLoc::None));
         let names: Vec<String> = code.iter().map(|i| i.to_string()).collect();
         assert_eq!(
             names,
