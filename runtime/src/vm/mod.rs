@@ -82,7 +82,12 @@ pub struct VmConfig {
     /// Frames per second: 30 as in Scratch's editor (compatibility mode); 60 for conformance runs.
     pub frame_rate: f64,
     /// Work units (one per instruction) a frame may use before the frame's work loop stops; they
-    /// stand for Scratch's 75% of the frame time.
+    /// stand for Scratch's 75% of the frame time. The default, 500,000, is a little more than
+    /// scratch-vm gets through in 25 ms on a fast machine (shared/bench's `loop_nowarp` runs
+    /// ~2 million loop iterations a second), so loops that never redraw advance per frame about
+    /// as far as in Scratch, the warp limit (20 frames' worth) still lets a million-iteration
+    /// warp loop finish as it does in Scratch, and a runaway program reaches `--seconds` in a
+    /// few seconds of real time.
     pub work_budget: u64,
     /// Turbo mode: a redraw request does not end the frame's work loop.
     pub turbo: bool,
@@ -98,7 +103,7 @@ impl Default for VmConfig {
         VmConfig {
             seed: 0,
             frame_rate: 30.0,
-            work_budget: 1_000_000,
+            work_budget: 500_000,
             turbo: false,
             max_call_depth: 1000,
             epoch_ms: jsmath::Y2000_MS,
