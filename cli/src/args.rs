@@ -11,7 +11,10 @@ pub enum Command {
     Run { file: String, options: RunOptions },
     Check { file: String },
     Disasm { file: String },
-    Bench { reps: u32 },
+    /// `bench [--reps N] [--sb3 DIR [--peers BENCH_DIR]]`: the text benchmarks, or the .sb3
+    /// projects of DIR (with DIR/expected.json) compared with the JavaScript engines that
+    /// shared/bench's `run_bench.js` in BENCH_DIR runs.
+    Bench { reps: u32, sb3_dir: Option<String>, peers: Option<String> },
     /// `convert IN OUT`: .sb3 ↔ text (the output's format from its name: `.sb3` or text).
     Convert { input: String, output: String },
     Help,
@@ -88,6 +91,8 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
         ..RunOptions::default()
     };
     let mut reps: u32 = 3;
+    let mut sb3_dir: Option<String> = None;
+    let mut peers: Option<String> = None;
     let is_run = cmd == "run";
     let is_bench = cmd == "bench";
     match cmd.as_str() {
@@ -176,6 +181,8 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
                     _ => return Err(fail(text::bad_number(name, &v))),
                 };
             }
+            "--sb3" if is_bench => sb3_dir = Some(value(&mut i)?),
+            "--peers" if is_bench => peers = Some(value(&mut i)?),
             // A lone `-` is not an option; anything else starting with `-` is.
             _ if arg.starts_with('-') && arg.len() > 1 => {
                 return Err(fail(text::unknown_option(arg)))
@@ -192,7 +199,7 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
     }
 
     let command = match cmd.as_str() {
-        "bench" => Command::Bench { reps },
+        "bench" => Command::Bench { reps, sb3_dir, peers },
         name => {
             let file = file.ok_or_else(|| fail(text::missing_file(name)))?;
             match name {
@@ -258,7 +265,7 @@ mod tests {
         assert_eq!(options.limit, Limit::Seconds(60.0));
         assert_eq!(
             p(&["bench", "--reps", "2"]).unwrap().command,
-            Command::Bench { reps: 2 }
+            Command::Bench { reps: 2, sb3_dir: None, peers: None }
         );
         assert_eq!(p(&[]).unwrap().command, Command::Help);
         assert!(p(&["run"]).is_err());

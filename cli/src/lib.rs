@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod bench_sb3;
 pub mod convert;
 pub mod render;
 pub mod run;
@@ -137,7 +138,14 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             }
         }
         Command::Convert { input, output } => convert::convert(&input, &output, lang, io),
-        Command::Bench { reps } => {
+        Command::Bench { reps, sb3_dir: Some(dir), peers } => {
+            if cfg!(debug_assertions) {
+                writeln!(io.err, "{}", text::bench_not_release().get(lang))?;
+            }
+            let all_ok = bench_sb3::run(&dir, peers.as_deref(), reps, io.out, io.err)?;
+            Ok(if all_ok { EXIT_OK } else { EXIT_FAILED })
+        }
+        Command::Bench { reps, .. } => {
             if cfg!(debug_assertions) {
                 writeln!(io.err, "{}", text::bench_not_release().get(lang))?;
             }
