@@ -27,9 +27,8 @@ use std::path::{Path, PathBuf};
 
 use starling_cli::run::{run_program, RunOptions};
 use starling_compiler::diag::SourceLoc;
-use starling_compiler::ir::{Arg, Block, Expr, Project, VarRef};
+use starling_compiler::ir::{Block, Project};
 use starling_compiler::{compile_text, Diagnostic, Lang};
-use starling_runtime::isa::LOCAL;
 
 // ------------------------------------------------------------------------------ places
 
@@ -386,55 +385,7 @@ fn dump_body(out: &mut String, body: &[Block], depth: usize, lines: &LineIndex) 
     }
 }
 
-fn slot_text(r: &VarRef) -> String {
-    if r.slot & LOCAL != 0 {
-        format!("{}:l{}", r.name, r.slot & !LOCAL)
-    } else {
-        format!("{}:g{}", r.name, r.slot)
-    }
-}
-
-fn arg_text(a: &Arg) -> String {
-    match a {
-        Arg::Empty => "_".into(),
-        Arg::Literal(s) => format!("[{s}]"),
-        Arg::Var(r) => format!("${}", slot_text(r)),
-        Arg::List(r) => format!("@{}", slot_text(r)),
-        Arg::Expr(e) => expr_text(e),
-    }
-}
-
-fn expr_text(e: &Expr) -> String {
-    match e {
-        Expr::Block(b) => block_text(b),
-        Expr::Var(r) => format!("${}", slot_text(r)),
-        Expr::List(r) => format!("@{}", slot_text(r)),
-        Expr::Param {
-            name,
-            boolean,
-            index,
-        } => {
-            let i = index.map_or("?".to_string(), |i| i.to_string());
-            if *boolean {
-                format!("%<{name}>{i}")
-            } else {
-                format!("%{name}{i}")
-            }
-        }
-    }
-}
-
-fn block_text(b: &Block) -> String {
-    let mut s = b.spec.opcode.to_string();
-    if let Some(c) = b.call {
-        let _ = write!(s, "#{c}");
-    }
-    if !b.args.is_empty() {
-        let args: Vec<String> = b.args.iter().map(arg_text).collect();
-        let _ = write!(s, "({})", args.join(", "));
-    }
-    s
-}
+use starling_compiler::ir::block_summary as block_text;
 
 /// Turns byte offsets into `line:col` (both 1-based, columns in characters).
 struct LineIndex<'a> {

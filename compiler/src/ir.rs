@@ -114,3 +114,53 @@ pub struct VarRef {
 
 /// A resolved list.
 pub type ListRef = VarRef;
+
+/// A compact one-line form of a block without its substacks, for tests and debugging:
+/// `looks_say(operator_add([1], $score:g0))`. Variables are `$name:g0` (global slot 0) or
+/// `$name:l0` (the sprite's own), lists `@name:…`, parameters `%name0` / `%<name>0` (`?` when
+/// used outside their define), literals `[text]`, empty slots `_`, calls `procedures_call#2`.
+pub fn block_summary(b: &Block) -> String {
+    let mut s = b.spec.opcode.to_string();
+    if let Some(c) = b.call {
+        s.push_str(&format!("#{c}"));
+    }
+    if !b.args.is_empty() {
+        let args: Vec<String> = b.args.iter().map(arg_summary).collect();
+        s.push_str(&format!("({})", args.join(", ")));
+    }
+    s
+}
+
+/// The compact form of an argument (see [`block_summary`]).
+pub fn arg_summary(a: &Arg) -> String {
+    match a {
+        Arg::Empty => "_".into(),
+        Arg::Literal(s) => format!("[{s}]"),
+        Arg::Var(r) => format!("${}", slot_summary(r)),
+        Arg::List(r) => format!("@{}", slot_summary(r)),
+        Arg::Expr(e) => expr_summary(e),
+    }
+}
+
+/// The compact form of a reporter (see [`block_summary`]).
+pub fn expr_summary(e: &Expr) -> String {
+    match e {
+        Expr::Block(b) => block_summary(b),
+        Expr::Var(r) => format!("${}", slot_summary(r)),
+        Expr::List(r) => format!("@{}", slot_summary(r)),
+        Expr::Param { name, boolean, index } => {
+            let i = index.map_or("?".to_string(), |i| i.to_string());
+            if *boolean {
+                format!("%<{name}>{i}")
+            } else {
+                format!("%{name}{i}")
+            }
+        }
+    }
+}
+
+fn slot_summary(r: &VarRef) -> String {
+    let local = r.slot & starling_runtime::isa::LOCAL != 0;
+    let index = r.slot & !starling_runtime::isa::LOCAL;
+    format!("{}:{}{index}", r.name, if local { "l" } else { "g" })
+}

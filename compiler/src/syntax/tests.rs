@@ -10,53 +10,8 @@ use crate::diag::{Severity, SourceLoc};
 use crate::ir::{Arg, Block, Expr, Project, VarRef};
 use starling_runtime::isa::LOCAL;
 
-fn slot_text(r: &VarRef) -> String {
-    if r.slot & LOCAL != 0 {
-        format!("{}:l{}", r.name, r.slot & !LOCAL)
-    } else {
-        format!("{}:g{}", r.name, r.slot)
-    }
-}
-
-fn arg_text(a: &Arg) -> String {
-    match a {
-        Arg::Empty => "_".into(),
-        Arg::Literal(s) => format!("[{s}]"),
-        Arg::Var(r) => format!("${}", slot_text(r)),
-        Arg::List(r) => format!("@{}", slot_text(r)),
-        Arg::Expr(e) => expr_text(e),
-    }
-}
-
-fn expr_text(e: &Expr) -> String {
-    match e {
-        Expr::Block(b) => block_text(b),
-        Expr::Var(r) => format!("${}", slot_text(r)),
-        Expr::List(r) => format!("@{}", slot_text(r)),
-        Expr::Param {
-            name,
-            boolean,
-            index,
-        } => {
-            let i = index.map_or("?".to_string(), |i| i.to_string());
-            if *boolean {
-                format!("%<{name}>{i}")
-            } else {
-                format!("%{name}{i}")
-            }
-        }
-    }
-}
-
 fn block_text(b: &Block) -> String {
-    let mut s = b.spec.opcode.to_string();
-    if let Some(c) = b.call {
-        s.push_str(&format!("#{c}"));
-    }
-    if !b.args.is_empty() {
-        let args: Vec<String> = b.args.iter().map(arg_text).collect();
-        s.push_str(&format!("({})", args.join(", ")));
-    }
+    let mut s = crate::ir::block_summary(b);
     for sub in &b.substacks {
         s.push_str(&format!("{{{}}}", body_text(sub)));
     }
