@@ -24,17 +24,22 @@ pub enum Value {
 
 /// The text of a [`Value::Str`]: an immutable, reference-counted string that reads as a `&str`.
 ///
-/// Two things make Scratch's string blocks fast on it:
-///
-/// - A text held in one place only can grow in place ([`Text::push_str`]), so `set [s] to (join
-///   (s) (…))` in a loop appends instead of copying the whole text every time.
-/// - It remembers its length in UTF-16 units (JavaScript's `length`) once counted, which also
-///   says whether it is ASCII, so `letter (i) of` and `length of` on a long text do not scan it
-///   on every call.
-///
-/// It is a thin pointer, which keeps a [`Value`] at 16 bytes.
+/// Short texts (names, letters, numbers, most constants) are a plain `Rc<str>`, which reads with
+/// a single indirection. Longer texts are a buffer that remembers its length in UTF-16 units
+/// (JavaScript's `length`) once counted, which also says whether it is ASCII, so `letter (i)
+/// of` and `length of` on a long text do not scan it on every call; and a long text held in one
+/// place only grows in place ([`Text::push_str`]), so `set [s] to (join (s) (…))` in a loop
+/// appends instead of copying the whole text every time.
 #[derive(Clone)]
-pub struct Text(Rc<TextBuf>);
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// At most `SHORT_MAX` bytes.
+    Short(Rc<str>),
+    /// Longer than `SHORT_MAX` bytes.
+    Long(Rc<TextBuf>),
+}
 
 struct TextBuf {
     text: String,
@@ -44,6 +49,8 @@ struct TextBuf {
     utf16_len: Cell<usize>,
 }
 
+/// The longest text kept as a plain `Rc<str>`: scanning it is about as cheap as remembering.
+const SHORT_MAX: usize = 64;
 const UNKNOWN: usize = usize::MAX;
 
 /// JavaScript's `length` of a string.
@@ -56,84 +63,128 @@ fn count_utf16(s: &str) -> usize {
 }
 
 impl Text {
-    fn new(text: String, utf16_len: usize) -> Text {
-        Text(Rc::new(TextBuf {
-            text,
-            utf16_len: Cell::new(utf16_len),
-        }))
+    fn short(s: &str) -> Text {
+        Text(Repr::Short(Rc::from(s)))
     }
 
+    fn long(text: String, utf16_len: usize) -> Text {
+        Text(Repr::Long(Rc::new(TextBuf {
+            text,
+            utf16_len: Cell::new(utf16_len),
+        })))
+    }
+
+    #[inline]
     pub fn as_str(&self) -> &str {
-        &self.0.text
+        match &self.0 {
+            Repr::Short(s) => s,
+            Repr::Long(buf) => &buf.text,
+        }
     }
 
     /// Whether both are the same text object (not merely equal text).
     pub fn ptr_eq(a: &Text, b: &Text) -> bool {
-        Rc::ptr_eq(&a.0, &b.0)
-    }
-
-    /// The length in UTF-16 units, as JavaScript counts (counted once, then remembered).
-    pub fn utf16_len(&self) -> usize {
-        let known = self.0.utf16_len.get();
-        if known != UNKNOWN {
-            return known;
+        match (&a.0, &b.0) {
+            (Repr::Short(x), Repr::Short(y)) => Rc::ptr_eq(x, y),
+            (Repr::Long(x), Repr::Long(y)) => Rc::ptr_eq(x, y),
+            _ => false,
         }
-        let n = count_utf16(&self.0.text);
-        self.0.utf16_len.set(n);
-        n
     }
 
-    /// `str::is_ascii`, remembered (see [`Text::utf16_len`]).
+    /// The remembered UTF-16 length of a long text (`None` for a short one, or before counting).
+    fn known_utf16_len(&self) -> Option<usize> {
+        match &self.0 {
+            Repr::Long(buf) if buf.utf16_len.get() != UNKNOWN => Some(buf.utf16_len.get()),
+            _ => None,
+        }
+    }
+
+    /// The length in UTF-16 units, as JavaScript counts (remembered for a long text).
+    pub fn utf16_len(&self) -> usize {
+        match &self.0 {
+            Repr::Short(s) => count_utf16(s),
+            Repr::Long(buf) => {
+                let known = buf.utf16_len.get();
+                if known != UNKNOWN {
+                    return known;
+                }
+                let n = count_utf16(&buf.text);
+                buf.utf16_len.set(n);
+                n
+            }
+        }
+    }
+
+    /// `str::is_ascii` (remembered for a long text).
     pub fn is_ascii(&self) -> bool {
-        self.utf16_len() == self.0.text.len()
+        match &self.0 {
+            Repr::Short(s) => s.is_ascii(),
+            Repr::Long(buf) => self.utf16_len() == buf.text.len(),
+        }
     }
 
-    /// Appends `tail`: in place when this is the only reference to the text, else into a new
-    /// text (which this one then is). Other holders of the old text never see a change.
+    /// Appends `tail`: in place when this is a long text and the only reference to it, else
+    /// into a new text (which this one then is). Other holders of the old text never see a
+    /// change.
     pub fn push_str(&mut self, tail: &str) {
         if tail.is_empty() {
             return;
         }
-        let known = self.0.utf16_len.get();
-        let utf16_len = if known == UNKNOWN {
-            UNKNOWN
-        } else {
-            known + count_utf16(tail)
-        };
-        match Rc::get_mut(&mut self.0) {
-            Some(buf) => {
+        let utf16_len = self
+            .known_utf16_len()
+            .map_or(UNKNOWN, |n| n + count_utf16(tail));
+        if let Repr::Long(buf) = &mut self.0 {
+            if let Some(buf) = Rc::get_mut(buf) {
                 buf.text.push_str(tail);
                 buf.utf16_len.set(utf16_len);
-            }
-            None => {
-                let mut text = String::with_capacity(self.0.text.len() + tail.len());
-                text.push_str(&self.0.text);
-                text.push_str(tail);
-                *self = Text::new(text, utf16_len);
+                return;
             }
         }
+        let mut text = String::with_capacity(self.len() + tail.len());
+        text.push_str(self);
+        text.push_str(tail);
+        *self = if text.len() <= SHORT_MAX {
+            Text::short(&text)
+        } else {
+            Text::long(text, utf16_len)
+        };
     }
 
     /// JavaScript's `text[index]` as Scratch's `letter (index + 1) of`: the UTF-16 unit at
     /// `index` as a text, or `None` out of range. Half of a surrogate pair becomes U+FFFD (a
     /// Rust string cannot hold a lone surrogate). `ascii_letters` holds one-letter texts for
     /// the ASCII characters, indexed by code, so an ASCII letter allocates nothing.
+    #[inline]
     pub fn utf16_unit_at(&self, index: usize, ascii_letters: &[Text]) -> Option<Text> {
-        if self.is_ascii() {
-            let byte = *self.0.text.as_bytes().get(index)?;
-            return Some(match ascii_letters.get(byte as usize) {
-                Some(letter) => letter.clone(),
-                None => Text::from(char::from(byte).to_string()),
-            });
+        let bytes = self.as_bytes();
+        // A text has at least as many bytes as UTF-16 units.
+        let byte = *bytes.get(index)?;
+        // When everything up to `index` is ASCII, UTF-16 units and bytes line up. (A long text
+        // knows whether it is ASCII; a short one is checked up to `index`.)
+        let ascii_prefix = match &self.0 {
+            Repr::Long(_) if self.is_ascii() => true,
+            _ => bytes.get(..=index).is_some_and(|b| b.is_ascii()),
+        };
+        if !ascii_prefix {
+            return self.non_ascii_unit_at(index);
         }
+        Some(match ascii_letters.get(byte as usize) {
+            Some(letter) => letter.clone(),
+            None => Text::from(char::from(byte).to_string()),
+        })
+    }
+
+    /// `utf16_unit_at` when the text is not ASCII up to `index`: walks the characters.
+    #[inline(never)]
+    fn non_ascii_unit_at(&self, index: usize) -> Option<Text> {
         let mut at = 0;
-        for c in self.0.text.chars() {
+        for c in self.chars() {
             let units = c.len_utf16();
             if index < at + units {
                 return Some(if units == 1 {
-                    Text::new(c.to_string(), 1)
+                    Text::from(c.to_string())
                 } else {
-                    Text::new(char::REPLACEMENT_CHARACTER.to_string(), 1)
+                    Text::from(char::REPLACEMENT_CHARACTER.to_string())
                 });
             }
             at += units;
@@ -147,49 +198,61 @@ impl Deref for Text {
 
     #[inline]
     fn deref(&self) -> &str {
-        &self.0.text
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0.text
+        self.as_str()
     }
 }
 
 impl Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0.text
+        self.as_str()
     }
 }
 
 impl Default for Text {
     fn default() -> Self {
-        Text::new(String::new(), 0)
+        Text::short("")
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
-        Text::new(s.to_string(), UNKNOWN)
+        if s.len() <= SHORT_MAX {
+            Text::short(s)
+        } else {
+            Text::long(s.to_string(), UNKNOWN)
+        }
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Self {
-        Text::new(s, UNKNOWN)
+        if s.len() <= SHORT_MAX {
+            Text::short(&s)
+        } else {
+            Text::long(s, UNKNOWN)
+        }
     }
 }
 
 impl From<Rc<str>> for Text {
     fn from(s: Rc<str>) -> Self {
-        Text::from(&*s)
+        if s.len() <= SHORT_MAX {
+            Text(Repr::Short(s))
+        } else {
+            Text::long(s.to_string(), UNKNOWN)
+        }
     }
 }
 
 impl PartialEq for Text {
     fn eq(&self, other: &Text) -> bool {
-        Text::ptr_eq(self, other) || self.0.text == other.0.text
+        Text::ptr_eq(self, other) || self.as_str() == other.as_str()
     }
 }
 
@@ -197,31 +260,31 @@ impl Eq for Text {}
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        self.0.text == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        self.0.text == *other
+        self.as_str() == *other
     }
 }
 
 impl Hash for Text {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.text.hash(state)
+        self.as_str().hash(state)
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0.text, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -319,6 +382,7 @@ impl Value {
     }
 
     /// `Number(v)` with Scratch's rule that whitespace-only strings are not numbers.
+    #[inline(always)]
     fn number_for_compare(&self) -> f64 {
         match self {
             Value::Num(n) => *n,
@@ -794,6 +858,112 @@ mod tests {
         assert!(equals(&s("true"), &Value::Bool(true)));
         // NaN is not a number for compare, so both become the text "NaN", which is equal.
         assert!(equals(&Value::Num(f64::NAN), &Value::Num(f64::NAN)));
+    }
+
+    #[test]
+    fn compare_fast_path_agrees_with_the_general_rule() {
+        // `compare` without its shortcut for texts that cannot be numbers.
+        fn general(a: &Value, b: &Value) -> Ordering {
+            let (n1, n2) = (a.number_for_compare(), b.number_for_compare());
+            if n1.is_nan() || n2.is_nan() {
+                compare_text(&a.to_str(), &b.to_str())
+            } else if n1 == n2 {
+                Ordering::Equal
+            } else {
+                n1.partial_cmp(&n2).unwrap_or(Ordering::Equal)
+            }
+        }
+        let texts = [
+            "",
+            " ",
+            "\t",
+            "\u{a0}",
+            "0",
+            "00",
+            "1",
+            "-1",
+            "+1",
+            ".5",
+            "1e3",
+            "0x10",
+            "Infinity",
+            "-Infinity",
+            "infinity",
+            "I",
+            "a",
+            "A",
+            "b",
+            "abc",
+            "ABC",
+            "é",
+            "É",
+            "日本",
+            "NaN",
+            "true",
+            "1 ",
+            " 1",
+            "x1",
+        ];
+        for x in texts {
+            for y in texts {
+                let (a, b) = (s(x), s(y));
+                assert_eq!(compare(&a, &b), general(&a, &b), "compare({x:?}, {y:?})");
+            }
+        }
+    }
+
+    #[test]
+    fn text_grows_without_changing_other_holders() {
+        let long = "x".repeat(100);
+        let mut a = Text::from(long.as_str());
+        let shared = a.clone();
+        a.push_str("y");
+        assert_eq!(&*shared, long);
+        assert_eq!(a.len(), 101);
+        // Now `a` is its own; it grows in place and stays equal to a fresh text.
+        for _ in 0..1000 {
+            a.push_str("é");
+        }
+        assert_eq!(a.utf16_len(), 1101);
+        assert!(!a.is_ascii());
+        assert_eq!(a, Text::from(format!("{long}y{}", "é".repeat(1000))));
+        // A short text that grows becomes long.
+        let mut b = Text::from("ab");
+        let b0 = b.clone();
+        b.push_str(&"c".repeat(70));
+        assert_eq!(&*b0, "ab");
+        assert_eq!(b.utf16_len(), 72);
+        assert!(b.is_ascii());
+    }
+
+    #[test]
+    fn text_letters_are_utf16_units() {
+        let letters: Vec<Text> = (0u8..128)
+            .map(|c| Text::from(char::from(c).to_string()))
+            .collect();
+        let at = |t: &str, i: usize| {
+            Text::from(t)
+                .utf16_unit_at(i, &letters)
+                .map(|l| l.to_string())
+        };
+        assert_eq!(at("hello", 1).as_deref(), Some("e"));
+        assert_eq!(at("hello", 5), None);
+        assert_eq!(at("héllo", 1).as_deref(), Some("é"));
+        assert_eq!(at("héllo", 2).as_deref(), Some("l"));
+        assert_eq!(at("héllo", 4).as_deref(), Some("o"));
+        assert_eq!(at("héllo", 5), None);
+        // Half of a surrogate pair cannot be held by a Rust string.
+        assert_eq!(at("a😀b", 1).as_deref(), Some("\u{fffd}"));
+        assert_eq!(at("a😀b", 2).as_deref(), Some("\u{fffd}"));
+        assert_eq!(at("a😀b", 3).as_deref(), Some("b"));
+        assert_eq!(at("a😀b", 4), None);
+        let long = format!("{}é{}", "a".repeat(80), "b".repeat(80));
+        assert_eq!(at(&long, 79).as_deref(), Some("a"));
+        assert_eq!(at(&long, 80).as_deref(), Some("é"));
+        assert_eq!(at(&long, 81).as_deref(), Some("b"));
+        assert_eq!(at(&long, 161), None);
+        assert_eq!(Text::from("a😀b").utf16_len(), 4);
+        assert_eq!(Text::from(long.as_str()).utf16_len(), 161);
     }
 
     #[test]

@@ -26,7 +26,7 @@
 use std::rc::Rc;
 
 use super::jsmath::{self, js_round};
-use super::lower::{BinOp, Op, Src};
+use super::lower::{BinOp, Op, Src, TextOp};
 use super::ops::{bubble_kind, limit_precision};
 use super::thread::{Frame, Glide, Handle, Status, Thread, Wait, NO_PROC};
 use super::Vm;
@@ -98,10 +98,9 @@ fn push_value(stack: &mut Vec<Value>, v: Value) {
     }
 }
 
-/// The binary operators, shared by the plain instructions and the fused ops. `letters` is
-/// [`Vm::ascii_letters`](super::Vm).
+/// The binary operators, shared by the plain instructions and the fused ops.
 #[inline(always)]
-fn bin_value(op: BinOp, a: &Value, b: &Value, letters: &[Text]) -> Value {
+fn bin_value(op: BinOp, a: &Value, b: &Value) -> Value {
     match op {
         BinOp::Add => Value::Num(a.to_number() + b.to_number()),
         BinOp::Sub => Value::Num(a.to_number() - b.to_number()),
@@ -123,14 +122,12 @@ fn bin_value(op: BinOp, a: &Value, b: &Value, letters: &[Text]) -> Value {
         }),
         BinOp::And => Value::Bool(a.to_bool() && b.to_bool()),
         BinOp::Or => Value::Bool(a.to_bool() || b.to_bool()),
-        BinOp::LetterOf => letter_of(a, b, letters),
-        BinOp::Contains => Value::Bool(contains(a, b)),
     }
 }
 
 /// `letter (index) of (text)`: JavaScript's `charAt(index - 1)` (a fractional index is
-/// truncated), or '' out of range.
-#[inline(never)]
+/// truncated), or '' out of range. `letters` is [`Vm::ascii_letters`](super::Vm).
+#[inline(always)]
 fn letter_of(index: &Value, text: &Value, letters: &[Text]) -> Value {
     let index = index.to_number() - 1.0;
     if index < 0.0 {
@@ -144,7 +141,6 @@ fn letter_of(index: &Value, text: &Value, letters: &[Text]) -> Value {
 }
 
 /// `(text) contains (part)?`, ignoring case.
-#[inline(never)]
 fn contains(text: &Value, part: &Value) -> bool {
     let text = js_lowercase(&text.to_str());
     let part = js_lowercase(&part.to_str());
@@ -302,12 +298,15 @@ impl Vm {
         }
     }
 
-    /// `set [var] to (join (a) (b))`. When `a` is the variable's own text, the stack's copy
-    /// is dropped first, so that the variable usually holds the only reference and the text
-    /// grows in place: building a text letter by letter takes linear time, not quadratic.
-    #[inline(never)]
-    fn join_store_var(&mut self, sid: usize, var: u32, a: Value, b: Value) {
-        let Some(slot) = self.var_mut(sid, var) else {
+    /// `set [var] to (join (a) (b))`, popping b, a. When `a` is the variable's own text, the
+    /// stack's copy is dropped first, so that the variable usually holds the only reference and
+    /// the text grows in place: building a text letter by letter takes linear time, not
+    /// quadratic.
+    #[inline(always)]
+    fn join_store_var(&mut self, th: &mut Thread, var: u32) {
+        let b = th.stack.pop().unwrap_or_default();
+        let a = th.stack.pop().unwrap_or_default();
+        let Some(slot) = self.var_mut(th.sprite, var) else {
             return;
         };
         match (a, slot) {
@@ -362,7 +361,50 @@ impl Vm {
         let zero = Value::Num(0.0);
         let av = self.src_ref(th, prog, a, &a_owned, &zero);
         let bv = self.src_ref(th, prog, b, &b_owned, &zero);
-        bin_value(op, av, bv, &self.ascii_letters)
+        bin_value(op, av, bv)
+    }
+
+    /// Runs `Op::TextBin` or `Op::JoinStoreVar`; returns how many instructions it stood for and
+    /// whether it changed something (see `is_pure`).
+    #[inline(never)]
+    fn fused_text_op(&mut self, th: &mut Thread, prog: &Program, op: &Op) -> (usize, bool) {
+        match *op {
+            Op::TextBin { op, a, b, units } => {
+                self.frame_units += units as u64;
+                self.fused_text_bin(th, prog, op, a, b);
+                (units as usize, false)
+            }
+            Op::JoinStoreVar { var } => {
+                self.frame_units += 2;
+                self.join_store_var(th, var);
+                (2, true)
+            }
+            // Not reached: the dispatch loop sends only the two ops above.
+            _ => (1, false),
+        }
+    }
+
+    /// A fused text operator: operands as for [`Vm::fused_bin`], result pushed.
+    #[inline(always)]
+    fn fused_text_bin(&self, th: &mut Thread, prog: &Program, op: TextOp, a: Src, b: Src) {
+        let b_owned = if b == Src::Stack {
+            th.stack.pop()
+        } else {
+            None
+        };
+        let a_owned = if a == Src::Stack {
+            th.stack.pop()
+        } else {
+            None
+        };
+        let zero = Value::Num(0.0);
+        let av = self.src_ref(th, prog, a, &a_owned, &zero);
+        let bv = self.src_ref(th, prog, b, &b_owned, &zero);
+        let r = match op {
+            TextOp::LetterOf => letter_of(av, bv, &self.ascii_letters),
+            TextOp::Contains => Value::Bool(contains(av, bv)),
+        };
+        push_value(&mut th.stack, r);
     }
 
     #[inline(always)]
@@ -645,13 +687,13 @@ impl Vm {
                     pc += 2;
                     continue;
                 }
-                Op::JoinStoreVar { var } => {
-                    self.frame_units += 2;
-                    dirty = true;
-                    let b = pop!();
-                    let a = pop!();
-                    self.join_store_var(sid, var, a, b);
-                    pc += 2;
+                Op::TextBin { .. } | Op::JoinStoreVar { .. } => {
+                    // One arm for both, out of line: fewer registers tied up in this loop.
+                    // (The op goes by reference: passing it by value makes every op be copied
+                    // out of the code before dispatch.)
+                    let (units, changes) = self.fused_text_op(th, prog, &code[pc]);
+                    dirty |= changes;
+                    pc += units;
                     continue;
                 }
             };
@@ -660,18 +702,18 @@ impl Vm {
             pc += 1;
             match instr {
                 Instr::Const { k } => match prog.constants.get(k as usize) {
-                    Some(Value::Num(n)) => push_value(&mut th.stack, Value::Num(*n)),
-                    Some(other) => push_value(&mut th.stack, other.clone()),
-                    None => push_value(&mut th.stack, Value::Num(0.0)),
+                    Some(Value::Num(n)) => th.stack.push(Value::Num(*n)),
+                    Some(other) => th.stack.push(other.clone()),
+                    None => th.stack.push(Value::Num(0.0)),
                 },
                 Instr::Pop => {
                     th.stack.pop();
                 }
 
                 Instr::LoadVar { var } => match self.var_ref(sid, var) {
-                    Some(Value::Num(n)) => push_value(&mut th.stack, Value::Num(*n)),
-                    Some(other) => push_value(&mut th.stack, other.clone()),
-                    None => push_value(&mut th.stack, Value::Num(0.0)),
+                    Some(Value::Num(n)) => th.stack.push(Value::Num(*n)),
+                    Some(other) => th.stack.push(other.clone()),
+                    None => th.stack.push(Value::Num(0.0)),
                 },
                 Instr::StoreVar { var } => {
                     let v = pop!();
@@ -716,16 +758,16 @@ impl Vm {
                     let n = self.list_len(sid, list);
                     push!(Value::Num(n as f64));
                 }
-                Instr::Add => binop!(|a, b| bin_value(BinOp::Add, a, b, &self.ascii_letters)),
-                Instr::Sub => binop!(|a, b| bin_value(BinOp::Sub, a, b, &self.ascii_letters)),
-                Instr::Mul => binop!(|a, b| bin_value(BinOp::Mul, a, b, &self.ascii_letters)),
-                Instr::Div => binop!(|a, b| bin_value(BinOp::Div, a, b, &self.ascii_letters)),
-                Instr::Mod => binop!(|a, b| bin_value(BinOp::Mod, a, b, &self.ascii_letters)),
-                Instr::Gt => binop!(|a, b| bin_value(BinOp::Gt, a, b, &self.ascii_letters)),
-                Instr::Lt => binop!(|a, b| bin_value(BinOp::Lt, a, b, &self.ascii_letters)),
-                Instr::Eq => binop!(|a, b| bin_value(BinOp::Eq, a, b, &self.ascii_letters)),
-                Instr::And => binop!(|a, b| bin_value(BinOp::And, a, b, &self.ascii_letters)),
-                Instr::Or => binop!(|a, b| bin_value(BinOp::Or, a, b, &self.ascii_letters)),
+                Instr::Add => binop!(|a, b| bin_value(BinOp::Add, a, b)),
+                Instr::Sub => binop!(|a, b| bin_value(BinOp::Sub, a, b)),
+                Instr::Mul => binop!(|a, b| bin_value(BinOp::Mul, a, b)),
+                Instr::Div => binop!(|a, b| bin_value(BinOp::Div, a, b)),
+                Instr::Mod => binop!(|a, b| bin_value(BinOp::Mod, a, b)),
+                Instr::Gt => binop!(|a, b| bin_value(BinOp::Gt, a, b)),
+                Instr::Lt => binop!(|a, b| bin_value(BinOp::Lt, a, b)),
+                Instr::Eq => binop!(|a, b| bin_value(BinOp::Eq, a, b)),
+                Instr::And => binop!(|a, b| bin_value(BinOp::And, a, b)),
+                Instr::Or => binop!(|a, b| bin_value(BinOp::Or, a, b)),
                 Instr::Not => unop!(|a| Value::Bool(!a.to_bool())),
                 Instr::Jump { target } => jump!(target, at),
                 Instr::JumpIfFalse { target } => {
@@ -755,7 +797,14 @@ impl Vm {
                 Instr::Call { proc, argc } => {
                     let base = th.stack.len().saturating_sub(argc as usize);
                     let args_base = th.args.len();
-                    th.args.extend(th.stack.drain(base..));
+                    if th.stack.len() == base + 1 {
+                        // One argument, the common case: a move, without `drain`'s machinery.
+                        if let Some(v) = th.stack.pop() {
+                            th.args.push(v);
+                        }
+                    } else {
+                        th.args.extend(th.stack.drain(base..));
+                    }
                     let Some(def) = prog.procs.get(proc as usize) else {
                         // A call without a definition does nothing (as in Scratch).
                         th.args.truncate(args_base);

@@ -45,10 +45,6 @@ pub(crate) enum BinOp {
     Eq,
     And,
     Or,
-    /// `letter (a) of (b)`.
-    LetterOf,
-    /// `(a) contains (b)?`.
-    Contains,
 }
 
 impl BinOp {
@@ -64,10 +60,28 @@ impl BinOp {
             Instr::Eq => BinOp::Eq,
             Instr::And => BinOp::And,
             Instr::Or => BinOp::Or,
-            Instr::LetterOf => BinOp::LetterOf,
-            Instr::Contains => BinOp::Contains,
             _ => return None,
         })
+    }
+}
+
+/// Binary operators on text that take part in fusion. They run out of the dispatch loop's
+/// line, which keeps the number operators' code tight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextOp {
+    /// `letter (a) of (b)`.
+    LetterOf,
+    /// `(a) contains (b)?`.
+    Contains,
+}
+
+impl TextOp {
+    fn from_instr(instr: &Instr) -> Option<TextOp> {
+        match instr {
+            Instr::LetterOf => Some(TextOp::LetterOf),
+            Instr::Contains => Some(TextOp::Contains),
+            _ => None,
+        }
     }
 }
 
@@ -101,6 +115,13 @@ pub(crate) enum Op {
     ListItemVar { list: u32, var: u32 },
     /// `LoadVar var; ListAdd list`.
     ListAddVar { list: u32, var: u32 },
+    /// Up to two operand pushes and a text operator; `units` instructions in all.
+    TextBin {
+        op: TextOp,
+        a: Src,
+        b: Src,
+        units: u8,
+    },
     /// `Join; StoreVar var`. When the left operand is the variable's own text (`set [s] to
     /// (join (s) (…))`), the text grows in place instead of being copied.
     JoinStoreVar { var: u32 },
@@ -233,6 +254,30 @@ fn lower_at(code: &[Instr], pc: usize) -> Op {
         (Instr::Join, Some(&Instr::StoreVar { var })) => return Op::JoinStoreVar { var },
         _ => {}
     }
+    // Text operators: `x; y; op`, or `y; op` with the left operand on the stack.
+    if let Some(first) = Src::from_instr(&code[pc]) {
+        let second = at(1).and_then(Src::from_instr);
+        match (second, at(2).and_then(TextOp::from_instr)) {
+            (Some(b), Some(op)) => {
+                return Op::TextBin {
+                    op,
+                    a: first,
+                    b,
+                    units: 3,
+                }
+            }
+            _ => {
+                if let Some(op) = at(1).and_then(TextOp::from_instr) {
+                    return Op::TextBin {
+                        op,
+                        a: Src::Stack,
+                        b: first,
+                        units: 2,
+                    };
+                }
+            }
+        }
+    }
     // Binary operators: `x; y; op`, or `y; op` with the left operand on the stack.
     let (op, a, b, len) = match (Src::from_instr(&code[pc]), at(1), at(2)) {
         (Some(a), Some(second), Some(third))
@@ -363,5 +408,54 @@ mod tests {
                 instr: Instr::Jump { target: 0 }
             }
         );
+    }
+
+    #[test]
+    fn fuses_text_operators_and_set_to_join() {
+        // `set [s] to (join (s) (letter (i) of [abc]))`, then `letter (i) of (s)`.
+        let code = [
+            Instr::LoadVar { var: 0 },
+            Instr::LoadVar { var: 1 },
+            Instr::Const { k: 0 },
+            Instr::LetterOf,
+            Instr::Join,
+            Instr::StoreVar { var: 0 },
+            Instr::LoadVar { var: 1 },
+            Instr::LoadVar { var: 0 },
+            Instr::LetterOf,
+        ];
+        let mut constants = vec![Value::from("abc")];
+        let ops = lower_program(&[code.to_vec()], &mut constants).remove(0);
+        assert_eq!(ops.len(), code.len());
+        assert_eq!(
+            ops[1],
+            Op::TextBin {
+                op: TextOp::LetterOf,
+                a: Src::Var(1),
+                b: Src::Const(0),
+                units: 3
+            }
+        );
+        assert_eq!(
+            ops[2],
+            Op::TextBin {
+                op: TextOp::LetterOf,
+                a: Src::Stack,
+                b: Src::Const(0),
+                units: 2
+            }
+        );
+        assert_eq!(ops[4], Op::JoinStoreVar { var: 0 });
+        assert_eq!(
+            ops[6],
+            Op::TextBin {
+                op: TextOp::LetterOf,
+                a: Src::Var(1),
+                b: Src::Var(0),
+                units: 3
+            }
+        );
+        // Text operands get no number twins.
+        assert_eq!(constants.len(), 1);
     }
 }

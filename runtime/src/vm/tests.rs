@@ -2226,6 +2226,186 @@ fn fib_program(n: f64) -> Build {
     b
 }
 
+/// Text blocks where growing a text in place could go wrong: a variable's text shared with
+/// another variable, a list and the other operand; non-ASCII and long texts; operands that are
+/// not texts. The results go to the list `out`.
+fn text_program() -> Build {
+    let mut b = Build::new();
+    let [s, t, u, i_var, count] =
+        ["s", "t", "u", "i", "count"].map(|name| b.var(0, name, Value::Num(0.0)));
+    let out = b.list(0, "out", vec![]);
+    let p = b.declare(0, "texts", 0, true);
+    let add = |v: u32| {
+        [
+            i(Instr::LoadVar { var: v }),
+            i(Instr::ListAdd { list: out }),
+        ]
+    };
+    let mut body = vec![
+        b.k(""),
+        i(Instr::StoreVar { var: s }),
+        b.k(0.0),
+        i(Instr::StoreVar { var: i_var }),
+        // Builds 100 letters of "héllo", past the length where a text becomes a buffer.
+        S::Repeat(
+            vec![b.k(100.0)],
+            vec![
+                i(Instr::LoadVar { var: s }),
+                i(Instr::LoadVar { var: i_var }),
+                b.k(5.0),
+                i(Instr::Mod),
+                b.k(1.0),
+                i(Instr::Add),
+                b.k("héllo"),
+                i(Instr::LetterOf),
+                i(Instr::Join),
+                i(Instr::StoreVar { var: s }),
+                b.k(1.0),
+                i(Instr::ChangeVar { var: i_var }),
+            ],
+        ),
+        // `t` shares the text; growing `s` must not change it.
+        i(Instr::LoadVar { var: s }),
+        i(Instr::StoreVar { var: t }),
+        i(Instr::LoadVar { var: s }),
+        b.k("!"),
+        i(Instr::Join),
+        i(Instr::StoreVar { var: s }),
+        // So does the list.
+        i(Instr::LoadVar { var: s }),
+        i(Instr::ListAdd { list: out }),
+        i(Instr::LoadVar { var: s }),
+        b.k("?"),
+        i(Instr::Join),
+        i(Instr::StoreVar { var: s }),
+        // The text joined to itself.
+        i(Instr::LoadVar { var: s }),
+        i(Instr::LoadVar { var: s }),
+        i(Instr::Join),
+        i(Instr::StoreVar { var: s }),
+        // Another variable's text on the left.
+        i(Instr::LoadVar { var: t }),
+        b.k(12.5),
+        i(Instr::Join),
+        i(Instr::StoreVar { var: u }),
+        // A join of a join (the inner result is nobody else's), stored.
+        i(Instr::LoadVar { var: u }),
+        b.k("a"),
+        i(Instr::Join),
+        b.k("b"),
+        i(Instr::Join),
+        i(Instr::StoreVar { var: u }),
+        // A number variable joined to itself, then a text.
+        b.k(7.0),
+        i(Instr::StoreVar { var: i_var }),
+        i(Instr::LoadVar { var: i_var }),
+        b.k(1.0),
+        b.k(1.0),
+        i(Instr::Eq),
+        i(Instr::Join),
+        i(Instr::StoreVar { var: i_var }),
+    ];
+    body.extend(add(s));
+    body.extend(add(t));
+    body.extend(add(u));
+    body.extend(add(i_var));
+    // Counts the É's (compared ignoring case) and the letters of the long text.
+    body.extend([
+        b.k(0.0),
+        i(Instr::StoreVar { var: count }),
+        b.k(1.0),
+        i(Instr::StoreVar { var: i_var }),
+        S::Repeat(
+            vec![i(Instr::LoadVar { var: s }), i(Instr::Length)],
+            vec![
+                S::If(
+                    vec![
+                        i(Instr::LoadVar { var: i_var }),
+                        i(Instr::LoadVar { var: s }),
+                        i(Instr::LetterOf),
+                        b.k("É"),
+                        i(Instr::Eq),
+                    ],
+                    vec![b.k(1.0), i(Instr::ChangeVar { var: count })],
+                ),
+                b.k(1.0),
+                i(Instr::ChangeVar { var: i_var }),
+            ],
+        ),
+    ]);
+    body.extend(add(count));
+    // Letters and lengths at the edges.
+    for (index, text) in [
+        (Value::Num(2.0), Value::Num(12345.0)),
+        (Value::Num(1.5), Value::from("abc")),
+        (Value::Num(0.0), Value::from("abc")),
+        (Value::Num(4.0), Value::from("abc")),
+        (Value::Num(2.0), Value::from("a😀b")),
+        (Value::Num(4.0), Value::from("a😀b")),
+        (Value::Num(5.0), Value::from("a😀b")),
+        (Value::from("3"), Value::from("日本語")),
+        (Value::Num(70.0), Value::from("x".repeat(69) + "yz")),
+        (Value::Num(70.0), Value::from("é".repeat(69) + "yz")),
+    ] {
+        body.extend([
+            b.k(index),
+            b.k(text),
+            i(Instr::LetterOf),
+            i(Instr::ListAdd { list: out }),
+        ]);
+    }
+    for text in ["a😀b", "日本語", ""] {
+        body.extend([b.k(text), i(Instr::Length), i(Instr::ListAdd { list: out })]);
+    }
+    body.extend([
+        i(Instr::LoadVar { var: s }),
+        b.k("LLOH"),
+        i(Instr::Contains),
+        i(Instr::ListAdd { list: out }),
+        i(Instr::LoadVar { var: s }),
+        b.k("ÉLLO"),
+        i(Instr::Contains),
+        i(Instr::ListAdd { list: out }),
+    ]);
+    b.define(p, body);
+    b.script(0, Hat::Flag, vec![i(Instr::Call { proc: p, argc: 0 })]);
+    b
+}
+
+#[test]
+fn text_blocks_never_change_a_shared_text() {
+    let mut vm = text_program().vm();
+    run_to_end(&mut vm);
+    let built = "héllo".repeat(20);
+    let s = format!("{built}!?{built}!?");
+    let out = texts(vm.list("Stage", "out").unwrap());
+    let expected = [
+        format!("{built}!"),
+        s.clone(),
+        built.clone(),
+        format!("{built}12.5ab"),
+        "7true".to_string(),
+        // Every é: `=` ignores case.
+        "40".to_string(),
+        "2".to_string(),
+        "a".to_string(),
+        "".to_string(),
+        "".to_string(),
+        "\u{fffd}".to_string(),
+        "b".to_string(),
+        "".to_string(),
+        "語".to_string(),
+        "y".to_string(),
+        "y".to_string(),
+        "4".to_string(),
+        "3".to_string(),
+        "0".to_string(),
+        "true".to_string(),
+        "true".to_string(),
+    ];
+    assert_eq!(out, expected);
+}
+
 /// Runs a program to the end; returns the frames it took.
 fn run_to_end(vm: &mut Vm) -> u64 {
     vm.green_flag();
@@ -2260,6 +2440,7 @@ fn superinstructions_change_nothing_observable() {
         || list_program(3000.0),
         || strings_program(500.0),
         || fib_program(12.0),
+        text_program,
     ];
     for make in programs {
         // A small budget so the work spreads over several frames and the clock matters.
