@@ -61,6 +61,8 @@ if [ -x "$starling" ]; then
     done
     # The benchmark programs must give shared/bench's answers (timings are only informative).
     check "starling bench --reps 1" "$starling" bench --reps 1
+    # The same benchmarks as Scratch 3 projects (.sb3), through the loader.
+    check "starling bench --sb3" "$starling" bench --sb3 tests/fixtures/sb3/bench --reps 1
 fi
 
 if [ "$failed" -gt 0 ]; then

@@ -119,11 +119,7 @@ pub fn run_bench(bench: &Bench, reps: u32) -> BenchResult {
         let took = t.elapsed();
         best = best.min(took);
         said = match result {
-            Ok(_) => String::from_utf8_lossy(&out)
-                .lines()
-                .last()
-                .map(|l| l.split_once(": ").map_or(l, |(_, t)| t).to_string())
-                .unwrap_or_default(),
+            Ok(_) => last_said(&out),
             Err(_) => String::new(),
         };
     }
@@ -135,6 +131,15 @@ pub fn run_bench(bench: &Bench, reps: u32) -> BenchResult {
         said,
         ok,
     }
+}
+
+/// The text of the last `Sprite: text` line a run printed (what a benchmark answers).
+pub fn last_said(out: &[u8]) -> String {
+    String::from_utf8_lossy(out)
+        .lines()
+        .last()
+        .map(|l| l.split_once(": ").map_or(l, |(_, t)| t).to_string())
+        .unwrap_or_default()
 }
 
 /// Writes the table of results (Markdown, so it can be pasted into the README).
@@ -168,4 +173,16 @@ pub fn write_table(w: &mut dyn Write, results: &[BenchResult]) -> io::Result<()>
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_said;
+
+    #[test]
+    fn the_answer_is_the_text_of_the_last_bubble() {
+        assert_eq!(last_said(b"Sprite1: 1\nSprite1: 10000 385\n"), "10000 385");
+        assert_eq!(last_said(b"Cat: a: b\n"), "a: b");
+        assert_eq!(last_said(b""), "");
+    }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use starling_compiler::compile_sb3;
 
-use crate::bench::bench_options;
+use crate::bench::{bench_options, last_said};
 use crate::run::run_program;
 
 /// Runs every project of `dir` and writes a Markdown table; false if any answer was wrong.
@@ -66,11 +66,7 @@ pub fn run(
             let t = Instant::now();
             run_program(program.clone(), &bench_options(), &mut text, &mut io::sink())?;
             best = best.min(t.elapsed());
-            said = String::from_utf8_lossy(&text)
-                .lines()
-                .last()
-                .map(|l| l.split_once(": ").map_or(l, |(_, t)| t).to_string())
-                .unwrap_or_default();
+            said = last_said(&text);
         }
         let ok = said == want;
         all_ok &= ok;
