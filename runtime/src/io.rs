@@ -49,20 +49,11 @@ pub enum PenEvent {
     Line { x0: f64, y0: f64, x1: f64, y1: f64, rgba: [f32; 4], size: f64 },
     /// A dot where the pen went down.
     Dot { x: f64, y: f64, rgba: [f32; 4], size: f64 },
-    /// Stamp the sprite as it looks at this moment: `target` names it, the other fields are its
-    /// state when it was stamped (a sprite may move and stamp many times in one frame).
+    /// Stamp the sprite as it looks at this moment (a sprite may move and stamp many times in
+    /// one frame). `target` names it.
     Stamp {
         target: String,
-        /// The sprite's [`crate::vm::SpriteState::id`] (clones share their sprite's name).
-        id: u32,
-        costume: usize,
-        x: f64,
-        y: f64,
-        direction: f64,
-        size: f64,
-        rotation_style: crate::program::RotationStyle,
-        /// color, fisheye, whirl, pixelate, mosaic, brightness, ghost.
-        effects: [f64; 7],
+        drawable: crate::stage::Drawable,
     },
 }
 

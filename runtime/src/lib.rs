@@ -8,6 +8,7 @@
 pub mod io;
 pub mod isa;
 pub mod program;
+pub mod stage;
 pub mod value;
 pub mod vm;
 

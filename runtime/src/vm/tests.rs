@@ -2638,9 +2638,9 @@ fn stamps_carry_the_sprite_state_of_that_moment() {
     let xs: Vec<f64> = frame(&mut vm)
         .into_iter()
         .filter_map(|e| match e {
-            Event::Pen(PenEvent::Stamp { x, id, .. }) => {
-                assert_eq!(id, s);
-                Some(x)
+            Event::Pen(PenEvent::Stamp { drawable, .. }) => {
+                assert_eq!(drawable.id, s);
+                Some(drawable.x)
             }
             _ => None,
         })
