@@ -69,6 +69,7 @@ use std::rc::Rc;
 
 use crate::io::{BubbleKind, Event, Input, SoundEvent};
 use crate::program::{Hat, Program, TargetDef};
+use crate::stage::Stage;
 use crate::value::{js_lowercase, Text, Value};
 
 pub use sprite::{PenState, Rect, SpriteState, EFFECT_NAMES, STAGE_HEIGHT, STAGE_WIDTH};
@@ -233,6 +234,8 @@ pub struct Vm {
     clone_warning_given: bool,
     bubble_timers: Vec<BubbleTimer>,
     next_bubble_usage: u64,
+    /// The stage's pixels, when the host gave the VM a renderer ([`Vm::set_stage`]).
+    stage: Option<Box<dyn Stage>>,
     /// One-character strings for the ASCII characters, so `letter (i) of` allocates nothing.
     ascii_letters: Vec<Text>,
 }
@@ -324,6 +327,7 @@ impl Vm {
             clone_warning_given: false,
             bubble_timers: Vec::new(),
             next_bubble_usage: 1,
+            stage: None,
             ascii_letters: (0u8..128)
                 .map(|c| Text::from(char::from(c).to_string()))
                 .collect(),

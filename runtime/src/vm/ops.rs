@@ -8,6 +8,7 @@ use super::thread::{Status, ThreadId, Wait};
 use super::{HatEvent, Question, SpriteState, Vm, MAX_CLONES};
 use crate::io::{BubbleKind, Event, PenEvent, SoundEvent};
 use crate::program::{CostumeDef, RotationStyle};
+use crate::stage::Drawable;
 use crate::value::{js_string_to_number, Text, Value};
 
 /// Music: 18 drums, 21 instruments (scratch3_music's DRUM_INFO and INSTRUMENT_INFO).
@@ -22,6 +23,32 @@ impl Vm {
             .get(s.target as usize)?
             .costumes
             .get(s.costume)
+    }
+
+    /// The sprite as the renderer draws it.
+    pub(super) fn drawable(&self, sid: usize) -> Drawable {
+        let s = &self.sprites[sid];
+        Drawable {
+            id: s.id,
+            target: s.target,
+            costume: s.costume,
+            x: s.x,
+            y: s.y,
+            direction: s.direction,
+            size: s.size,
+            rotation_style: s.rotation_style,
+            effects: s.effects,
+            visible: s.visible,
+        }
+    }
+
+    /// Draws on the pen layer (the stage's, if there is one) and tells the host.
+    pub(super) fn pen_op(&mut self, op: PenEvent) {
+        if let Some(stage) = self.stage.as_mut() {
+            stage.pen(&op);
+        }
+        self.events.push(Event::Pen(op));
+        self.redraw_requested = true;
     }
 
     pub(super) fn bounds(&self, sid: usize) -> sprite::Rect {
@@ -809,17 +836,11 @@ impl Vm {
 
     pub(super) fn pen_stamp(&mut self, sid: usize) {
         let s = &self.sprites[sid];
-        self.events.push(Event::Pen(PenEvent::Stamp {
+        let op = PenEvent::Stamp {
             target: s.name.clone(),
-            id: s.id,
-            costume: s.costume,
-            x: s.x,
-            y: s.y,
-            direction: s.direction,
-            size: s.size,
-            rotation_style: s.rotation_style,
-            effects: s.effects,
-        }));
+            drawable: self.drawable(sid),
+        };
+        self.pen_op(op);
         self.redraw_requested = true;
     }
 
