@@ -52,7 +52,9 @@ pub struct CostumeDef {
     pub name: String,
     /// The file the costume comes from (a text project's file reference or an .sb3 asset name).
     pub file: Option<String>,
-    pub rotation_center: (f64, f64),
+    /// In the costume's own pixels from its top-left corner (as in .sb3 files); `None` (a text
+    /// project's costume) means the middle of the image.
+    pub rotation_center: Option<(f64, f64)>,
     pub bitmap_resolution: f64,
     /// Size in pixels at bitmap resolution 1, when known (used for fencing and bounce).
     pub size: Option<(f64, f64)>,

@@ -227,10 +227,10 @@ fn lower_target(
         def.costumes.push(CostumeDef {
             name: costume_name,
             file,
-            rotation_center: (
+            rotation_center: Some((
                 c.rotation_center_x.unwrap_or(0.0),
                 c.rotation_center_y.unwrap_or(0.0),
-            ),
+            )),
             bitmap_resolution: c.bitmap_resolution.filter(|r| *r > 0.0).unwrap_or(1.0),
             size: None,
         });

@@ -263,7 +263,7 @@ impl<'p> Saver<'p> {
             let blank = CostumeDef {
                 name: if is_stage { "backdrop1" } else { "costume1" }.to_string(),
                 file: None,
-                rotation_center: if is_stage { (240.0, 180.0) } else { (1.0, 1.0) },
+                rotation_center: Some(if is_stage { (240.0, 180.0) } else { (1.0, 1.0) }),
                 bitmap_resolution: 1.0,
                 size: None,
             };
@@ -953,8 +953,10 @@ fn costume_json(c: &CostumeDef, assets: &Sb3Assets, files: &mut HashMap<String, 
         "dataFormat": name.format,
         "assetId": name.asset_id,
         "md5ext": name.md5ext,
-        "rotationCenterX": number(c.rotation_center.0),
-        "rotationCenterY": number(c.rotation_center.1),
+        // A text project's costume without a centre: the host that knows the image's size fills
+        // it in before saving (`starling convert` does); (0, 0) is the top-left corner.
+        "rotationCenterX": number(c.rotation_center.map_or(0.0, |c| c.0)),
+        "rotationCenterY": number(c.rotation_center.map_or(0.0, |c| c.1)),
     })
 }
 

@@ -346,7 +346,7 @@ impl State {
                 let costume = CostumeDef {
                     name,
                     file: file.filter(|f| !f.is_empty()).map(initial_value),
-                    rotation_center: (0.0, 0.0),
+                    rotation_center: None,
                     bitmap_resolution: 1.0,
                     size: None,
                 };

@@ -210,10 +210,8 @@ pub(crate) fn costume_geometry(costume: Option<&CostumeDef>) -> Option<((f64, f6
     } else {
         1.0
     };
-    Some((
-        (w, h),
-        (c.rotation_center.0 / res, c.rotation_center.1 / res),
-    ))
+    let (cx, cy) = c.rotation_center.unwrap_or((w * res / 2.0, h * res / 2.0));
+    Some(((w, h), (cx / res, cy / res)))
 }
 
 /// The sprite's bounds as scratch-render's `getAABB` computes them: the costume rectangle, scaled,
@@ -461,7 +459,7 @@ mod tests {
         CostumeDef {
             name: "c".into(),
             file: None,
-            rotation_center: (w / 2.0, h / 2.0),
+            rotation_center: Some((w / 2.0, h / 2.0)),
             bitmap_resolution: 1.0,
             size: Some((w, h)),
         }
