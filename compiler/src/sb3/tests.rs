@@ -230,7 +230,7 @@ fn assets_come_with_the_project_and_missing_ones_are_warnings() {
         .assets
         .get("739b5e2a2435f6e1ec2993791b423146.png")
         .is_some());
-    assert_eq!(stage.costumes[0].rotation_center, (240.0, 180.0));
+    assert_eq!(stage.costumes[0].rotation_center, Some((240.0, 180.0)));
     let pop = &stage.sounds[0];
     assert_eq!(pop.name, "pop");
     assert_eq!(pop.seconds, Some(258.0 / 11025.0));
@@ -1206,7 +1206,7 @@ fn hand_made_project() -> (ir::Project, super::Sb3Assets) {
     sprite.costumes.push(CostumeDef {
         name: "cat".into(),
         file: Some("cat.svg".into()),
-        rotation_center: (48.0, 50.0),
+        rotation_center: Some((48.0, 50.0)),
         bitmap_resolution: 1.0,
         size: None,
     });

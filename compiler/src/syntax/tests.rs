@@ -622,7 +622,7 @@ say (lives)
     );
     assert_eq!(cat.costumes.len(), 2);
     assert_eq!(cat.costumes[1].file.as_deref(), Some("cat-b.svg"));
-    assert_eq!(cat.costumes[1].rotation_center, (0.0, 0.0));
+    assert_eq!(cat.costumes[1].rotation_center, None);
     assert_eq!(cat.costumes[1].bitmap_resolution, 1.0);
     assert_eq!(cat.current_costume, 1);
     assert_eq!(cat.sounds[0].file.as_deref(), Some("pop.wav"));

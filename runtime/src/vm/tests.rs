@@ -166,7 +166,7 @@ impl Build {
         self.p.targets[target as usize].costumes.push(CostumeDef {
             name: name.into(),
             file: None,
-            rotation_center: center,
+            rotation_center: Some(center),
             bitmap_resolution: 1.0,
             size,
         });
