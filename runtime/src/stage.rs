@@ -9,8 +9,8 @@
 //! - [`Stage`], the questions the blocks ask of the pixels: a sprite's exact bounds (for fencing,
 //!   bouncing and `touching edge`), `touching` a sprite, the mouse or a colour, and the pen
 //!   layer that the pen blocks draw on. The VM calls it synchronously, as scratch-vm calls its
-//!   renderer. Without one the VM uses [`NoStage`]: rectangles from
-//!   [`crate::program::CostumeDef::size`], and no colours.
+//!   renderer ([`crate::Vm::set_stage`]). Without one the VM uses rectangles from
+//!   [`crate::program::CostumeDef::size`], and nothing has a colour.
 
 use std::any::Any;
 
@@ -115,6 +115,10 @@ pub trait Stage {
     /// for the size limits. `None` when unknown.
     fn costume_size(&self, target: u32, costume: usize) -> Option<(f64, f64)>;
 
+    /// The rectangle the whole costume covers on the stage, turned and scaled (scratch-render's
+    /// `getAABB`). `None` when the costume is unknown.
+    fn aabb(&mut self, d: &Drawable) -> Option<Rect>;
+
     /// The tight bounds of the drawable's pixels on the stage (scratch-render's `getBounds`,
     /// from the convex hull), for `if on edge, bounce`, `touching edge` and fencing. `None` when
     /// the costume is unknown or empty: the VM then treats the sprite as a point.
@@ -143,37 +147,4 @@ pub trait Stage {
 
     /// For hosts: the concrete stage behind the trait object ([`crate::Vm::stage_mut`]).
     fn as_any_mut(&mut self) -> &mut dyn Any;
-}
-
-/// The stage when there is no renderer: costumes are rectangles of their known size
-/// ([`crate::program::CostumeDef::size`]), and nothing has a colour.
-#[derive(Debug, Default)]
-pub struct NoStage;
-
-impl Stage for NoStage {
-    fn costume_size(&self, _target: u32, _costume: usize) -> Option<(f64, f64)> {
-        None
-    }
-    fn bounds(&mut self, _d: &Drawable) -> Option<Rect> {
-        None
-    }
-    fn touching_drawables(&mut self, _me: &Drawable, _others: &[Drawable]) -> bool {
-        false
-    }
-    fn touching_point(&mut self, _me: &Drawable, _x: f64, _y: f64) -> bool {
-        false
-    }
-    fn touching_color(
-        &mut self,
-        _me: &Drawable,
-        _scene: &Frame,
-        _color: [u8; 3],
-        _mask: Option<[u8; 3]>,
-    ) -> bool {
-        false
-    }
-    fn pen(&mut self, _op: &PenEvent) {}
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
 }

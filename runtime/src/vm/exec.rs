@@ -1433,13 +1433,13 @@ impl Vm {
                 push!(Value::Bool(self.touching_object(sid, &what)));
             }
             Instr::TouchingColor => {
-                th.stack.pop();
-                push!(Value::Bool(false));
+                let color = pop!();
+                push!(Value::Bool(self.touching_color(sid, &color, None)));
             }
             Instr::ColorTouchingColor => {
-                th.stack.pop();
-                th.stack.pop();
-                push!(Value::Bool(false));
+                let color = pop!();
+                let mask = pop!();
+                push!(Value::Bool(self.touching_color(sid, &color, Some(&mask))));
             }
             Instr::DistanceTo => {
                 let what = pop!();

@@ -69,7 +69,7 @@ use std::rc::Rc;
 
 use crate::io::{BubbleKind, Event, Input, SoundEvent};
 use crate::program::{Hat, Program, TargetDef};
-use crate::stage::Stage;
+use crate::stage::{BubbleView, Frame, MonitorView, Stage};
 use crate::value::{js_lowercase, Text, Value};
 
 pub use sprite::{PenState, Rect, SpriteState, EFFECT_NAMES, STAGE_HEIGHT, STAGE_WIDTH};
@@ -334,6 +334,80 @@ impl Vm {
         };
         vm.update_layers();
         vm
+    }
+
+    /// Gives the VM the stage's pixels (a renderer): from now on bounds, fencing, touching and the
+    /// pen go through it. Call before the green flag.
+    pub fn set_stage(&mut self, stage: Box<dyn Stage>) {
+        self.stage = Some(stage);
+    }
+
+    /// The stage given to [`Vm::set_stage`], for the host to draw frames with
+    /// (`vm.stage_mut()?.as_any_mut().downcast_mut::<Renderer>()`).
+    pub fn stage_mut(&mut self) -> Option<&mut (dyn Stage + 'static)> {
+        self.stage.as_deref_mut()
+    }
+
+    /// The stage as it looks now, as data: the backdrop, the visible sprites back to front,
+    /// their bubbles and the visible monitors.
+    pub fn frame(&self) -> Frame {
+        let mut sprites = Vec::with_capacity(self.layer_order.len());
+        let mut bubbles = Vec::new();
+        for &sid in &self.layer_order {
+            let s = &self.sprites[sid];
+            if !s.alive || !s.visible {
+                continue;
+            }
+            sprites.push(self.drawable(sid));
+            if let Some((kind, text)) = &s.bubble {
+                bubbles.push(BubbleView {
+                    id: s.id,
+                    kind: *kind,
+                    text: text.clone(),
+                });
+            }
+        }
+        Frame {
+            stage: self.drawable(0),
+            sprites,
+            bubbles,
+            monitors: self.monitor_views(),
+        }
+    }
+
+    /// The mouse starts dragging a sprite (by [`SpriteState::id`]): it comes to the front and
+    /// scripts cannot move it until [`Vm::stop_drag`]. The host decides which sprites may be
+    /// dragged (in the player only those set draggable, in the editor any).
+    pub fn start_drag(&mut self, id: u32) {
+        let Some(sid) = self.slot_of_id(id) else { return };
+        if self.sprites[sid].is_stage {
+            return;
+        }
+        self.sprites[sid].dragging = true;
+        self.go_front_back(sid, true);
+    }
+
+    /// Moves a dragged sprite to (x, y), fenced to the stage like any move.
+    pub fn drag_to(&mut self, id: u32, x: f64, y: f64) {
+        let Some(sid) = self.slot_of_id(id) else { return };
+        if !self.sprites[sid].dragging {
+            return;
+        }
+        self.set_xy_forced(sid, x, y);
+    }
+
+    pub fn stop_drag(&mut self, id: u32) {
+        if let Some(sid) = self.slot_of_id(id) {
+            self.sprites[sid].dragging = false;
+        }
+    }
+
+    fn monitor_views(&self) -> Vec<MonitorView> {
+        Vec::new()
+    }
+
+    fn slot_of_id(&self, id: u32) -> Option<usize> {
+        self.sprites.iter().position(|s| s.alive && s.id == id)
     }
 
     /// The green flag: stops everything (clones go, threads stop), resets the timer, the answer

@@ -9,6 +9,16 @@ use super::{HatEvent, Question, SpriteState, Vm, MAX_CLONES};
 use crate::io::{BubbleKind, Event, PenEvent, SoundEvent};
 use crate::program::{CostumeDef, RotationStyle};
 use crate::stage::Drawable;
+
+/// A rectangle of no size at a point.
+fn point_rect(x: f64, y: f64) -> sprite::Rect {
+    sprite::Rect {
+        left: x,
+        right: x,
+        bottom: y,
+        top: y,
+    }
+}
 use crate::value::{js_string_to_number, Text, Value};
 
 /// Music: 18 drums, 21 instruments (scratch3_music's DRUM_INFO and INSTRUMENT_INFO).
@@ -51,19 +61,60 @@ impl Vm {
         self.redraw_requested = true;
     }
 
-    pub(super) fn bounds(&self, sid: usize) -> sprite::Rect {
+    /// The sprite's tight bounds (scratch-render's `getBounds`); with no stage, the costume
+    /// rectangle. A costume the stage cannot measure is a point at the sprite's position.
+    pub(super) fn bounds(&mut self, sid: usize) -> sprite::Rect {
+        let d = self.drawable(sid);
+        if let Some(stage) = self.stage.as_mut() {
+            let s = &mut self.sprites[sid];
+            s.hull_key = Some(s.hull_key_now());
+            return stage.bounds(&d).unwrap_or_else(|| point_rect(d.x, d.y));
+        }
         let s = &self.sprites[sid];
         sprite::bounds_at(s, self.costume_of(sid), s.x, s.y)
+    }
+
+    /// The bounds fencing uses (scratch-render's `getFastBounds`): the tight bounds once they
+    /// have been measured for this costume and shape, else the costume's rectangle.
+    fn fence_bounds(&mut self, sid: usize) -> sprite::Rect {
+        let s = &self.sprites[sid];
+        if s.hull_key == Some(s.hull_key_now()) {
+            return self.bounds(sid);
+        }
+        let d = self.drawable(sid);
+        if let Some(stage) = self.stage.as_mut() {
+            return stage.aabb(&d).unwrap_or_else(|| point_rect(d.x, d.y));
+        }
+        let s = &self.sprites[sid];
+        sprite::bounds_at(s, self.costume_of(sid), s.x, s.y)
+    }
+
+    /// The current costume's size in stage units, for the size limits.
+    fn costume_size(&self, sid: usize) -> Option<(f64, f64)> {
+        let s = &self.sprites[sid];
+        if let Some(stage) = self.stage.as_ref() {
+            return stage.costume_size(s.target, s.costume);
+        }
+        sprite::costume_geometry(self.costume_of(sid)).map(|(size, _)| size)
     }
 
     // ------------------------------------------------------------------ motion
 
     /// rendered-target `setXY`: fenced to the stage; a pen that is down draws a line.
     pub(super) fn set_xy(&mut self, sid: usize, x: f64, y: f64) {
+        if self.sprites[sid].dragging {
+            return;
+        }
+        self.set_xy_forced(sid, x, y);
+    }
+
+    /// `setXY(x, y, force)`: also while the sprite is being dragged.
+    pub(super) fn set_xy_forced(&mut self, sid: usize, x: f64, y: f64) {
         if self.sprites[sid].is_stage {
             return;
         }
-        let (nx, ny) = sprite::fenced_position(&self.sprites[sid], self.costume_of(sid), x, y);
+        let fence = self.fence_bounds(sid);
+        let (nx, ny) = sprite::fenced_position(&self.sprites[sid], fence, x, y);
         let s = &mut self.sprites[sid];
         let (ox, oy) = (s.x, s.y);
         s.x = nx;
@@ -73,15 +124,15 @@ impl Vm {
         }
         if s.pen.down {
             let pen = &s.pen;
-            self.events.push(Event::Pen(PenEvent::Line {
+            let op = PenEvent::Line {
                 x0: ox,
                 y0: oy,
                 x1: nx,
                 y1: ny,
                 rgba: pen.rgba,
                 size: pen.size,
-            }));
-            self.redraw_requested = true;
+            };
+            self.pen_op(op);
         }
     }
 
@@ -174,7 +225,8 @@ impl Vm {
         }
         let direction = dy.atan2(dx).to_degrees() + 90.0;
         self.set_direction(sid, direction);
-        let (x, y) = sprite::keep_in_stage(&self.sprites[sid], self.costume_of(sid));
+        let b = self.bounds(sid);
+        let (x, y) = sprite::keep_in_stage(&self.sprites[sid], b);
         self.set_xy(sid, x, y);
     }
 
@@ -303,7 +355,7 @@ impl Vm {
         if self.sprites[sid].is_stage {
             return;
         }
-        let clamped = sprite::clamp_size(size, self.costume_of(sid));
+        let clamped = sprite::clamp_size(size, self.costume_size(sid));
         let s = &mut self.sprites[sid];
         s.size = clamped;
         if s.visible {
@@ -479,16 +531,25 @@ impl Vm {
         js_round(clamp(self.mouse_y, -STAGE_HEIGHT / 2.0, STAGE_HEIGHT / 2.0))
     }
 
-    /// `touching (_mouse_ / _edge_ / sprite)?`, on bounding boxes (see [`super::sprite`]).
-    /// Hidden sprites touch nothing.
-    pub(super) fn touching_object(&self, sid: usize, what: &Value) -> bool {
-        let s = &self.sprites[sid];
-        if s.is_stage {
+    /// `touching (_mouse_ / _edge_ / sprite)?`: pixel-exact with a stage, on bounding boxes
+    /// without one (see [`super::sprite`]). Hidden sprites touch nothing but the edge.
+    pub(super) fn touching_object(&mut self, sid: usize, what: &Value) -> bool {
+        if self.sprites[sid].is_stage {
             return false;
         }
         let name = what.to_str();
         match &*name {
-            "_mouse_" => s.visible && self.bounds(sid).contains(self.mouse_x, self.mouse_y),
+            "_mouse_" => {
+                if !self.sprites[sid].visible {
+                    return false;
+                }
+                let (mx, my) = (self.mouse_x, self.mouse_y);
+                let me = self.drawable(sid);
+                match self.stage.as_mut() {
+                    Some(stage) => stage.touching_point(&me, mx, my),
+                    None => self.bounds(sid).contains(mx, my),
+                }
+            }
             "_edge_" => {
                 let b = self.bounds(sid);
                 b.left < -STAGE_WIDTH / 2.0
@@ -497,23 +558,55 @@ impl Vm {
                     || b.bottom < -STAGE_HEIGHT / 2.0
             }
             _ => {
-                if !s.visible {
+                if !self.sprites[sid].visible {
                     return false;
                 }
                 let Some(original) = self.original_by_name(&name, false) else {
                     return false;
                 };
                 let def = self.sprites[original].target;
+                let others: Vec<usize> = self
+                    .target_order
+                    .iter()
+                    .copied()
+                    .filter(|&o| {
+                        let s = &self.sprites[o];
+                        o != sid && s.target == def && s.visible
+                    })
+                    .collect();
+                if others.is_empty() {
+                    return false;
+                }
+                if self.stage.is_some() {
+                    let me = self.drawable(sid);
+                    let others: Vec<Drawable> = others.iter().map(|&o| self.drawable(o)).collect();
+                    let stage = self.stage.as_mut().expect("checked above");
+                    return stage.touching_drawables(&me, &others);
+                }
                 let mine = self.bounds(sid);
-                self.target_order.iter().any(|&other| {
-                    let o = &self.sprites[other];
-                    other != sid
-                        && o.target == def
-                        && o.visible
-                        && mine.intersects(&self.bounds(other))
-                })
+                others
+                    .into_iter()
+                    .any(|o| mine.intersects(&self.bounds(o)))
             }
         }
+    }
+
+    /// `touching color (c)?` and, with `mask`, `color (mask) is touching (c)?`. Without a
+    /// stage nothing has a colour.
+    pub(super) fn touching_color(&mut self, sid: usize, color: &Value, mask: Option<&Value>) -> bool {
+        if self.stage.is_none() || !self.sprites[sid].visible {
+            return false;
+        }
+        let rgb = |v: &Value| {
+            let c = color::to_rgb_object(v);
+            [c.r as u8, c.g as u8, c.b as u8]
+        };
+        let color = rgb(color);
+        let mask = mask.map(rgb);
+        let me = self.drawable(sid);
+        let scene = self.frame();
+        let stage = self.stage.as_mut().expect("checked above");
+        stage.touching_color(&me, &scene, color, mask)
     }
 
     pub(super) fn distance_to(&self, sid: usize, what: &Value) -> f64 {
@@ -820,18 +913,17 @@ impl Vm {
         let s = &mut self.sprites[sid];
         s.pen.down = true;
         let pen = &s.pen;
-        self.events.push(Event::Pen(PenEvent::Dot {
+        let op = PenEvent::Dot {
             x: s.x,
             y: s.y,
             rgba: pen.rgba,
             size: pen.size,
-        }));
-        self.redraw_requested = true;
+        };
+        self.pen_op(op);
     }
 
     pub(super) fn pen_clear(&mut self) {
-        self.events.push(Event::Pen(PenEvent::Clear));
-        self.redraw_requested = true;
+        self.pen_op(PenEvent::Clear);
     }
 
     pub(super) fn pen_stamp(&mut self, sid: usize) {
@@ -846,15 +938,7 @@ impl Vm {
 
     /// `set pen color to (colour)`.
     pub(super) fn set_pen_color(&mut self, sid: usize, value: &Value) {
-        let rgb = match value {
-            Value::Str(s) if s.starts_with('#') => color::hex_to_rgb(s).unwrap_or(color::Rgb {
-                r: 0.0,
-                g: 0.0,
-                b: 0.0,
-                a: Some(255.0),
-            }),
-            other => color::decimal_to_rgb(other.to_number()),
-        };
+        let rgb = color::to_rgb_object(value);
         let (h, sat, v) = color::rgb_to_hsv(rgb);
         let pen = &mut self.sprites[sid].pen;
         pen.color = h / 360.0 * 100.0;

@@ -111,6 +111,13 @@ pub struct SpriteState {
     pub(crate) bubble_drawn: bool,
     /// Last value of each edge-activated hat predicate: (script index, value).
     pub(crate) edge_values: Vec<(u32, bool)>,
+    /// The costume and shape effects (fisheye, whirl, pixelate, mosaic) when the renderer last
+    /// measured the sprite's tight bounds. scratch-render computes a drawable's convex hull only
+    /// when something asks for its exact bounds and fences with the looser rectangle until then;
+    /// while this matches the sprite, fencing uses the tight bounds as Scratch does.
+    pub(crate) hull_key: Option<(usize, [f64; 4])>,
+    /// Being dragged by the mouse: scripts cannot move it meanwhile (rendered-target's `setXY`).
+    pub dragging: bool,
 }
 
 impl SpriteState {
@@ -149,6 +156,8 @@ impl SpriteState {
             bubble_usage: 0,
             bubble_drawn: false,
             edge_values: Vec::new(),
+            hull_key: None,
+            dragging: false,
         }
     }
 
@@ -156,6 +165,12 @@ impl SpriteState {
     /// RenderedTarget's `visible` is always true in Scratch).
     pub(crate) fn shows(&self) -> bool {
         self.visible || self.is_stage
+    }
+
+    /// What the convex hull depends on: the costume and the shape effects.
+    pub(crate) fn hull_key_now(&self) -> (usize, [f64; 4]) {
+        let e = &self.effects;
+        (self.costume, [e[1], e[2], e[3], e[4]])
     }
 }
 
@@ -256,14 +271,8 @@ pub(crate) fn bounds_at(s: &SpriteState, costume: Option<&CostumeDef>, x: f64, y
 }
 
 /// scratch-render's `getFencedPositionOfDrawable`: keeps at least a 15-unit inset (or half the
-/// sprite, if smaller) of the sprite on the stage.
-pub(crate) fn fenced_position(
-    s: &SpriteState,
-    costume: Option<&CostumeDef>,
-    x: f64,
-    y: f64,
-) -> (f64, f64) {
-    let aabb = bounds_at(s, costume, s.x, s.y);
+/// sprite, if smaller) of the sprite on the stage. `aabb` is the sprite's bounds where it is now.
+pub(crate) fn fenced_position(s: &SpriteState, aabb: Rect, x: f64, y: f64) -> (f64, f64) {
     let dx = x - s.x;
     let dy = y - s.y;
     let inset = (aabb.width().min(aabb.height()) / 2.0).floor();
@@ -283,9 +292,9 @@ pub(crate) fn fenced_position(
     (nx, ny)
 }
 
-/// rendered-target's `keepInFence` with the stage as the fence (used by `if on edge, bounce`).
-pub(crate) fn keep_in_stage(s: &SpriteState, costume: Option<&CostumeDef>) -> (f64, f64) {
-    let b = bounds_at(s, costume, s.x, s.y);
+/// rendered-target's `keepInFence` with the stage as the fence (used by `if on edge, bounce`);
+/// `b` is the sprite's bounds.
+pub(crate) fn keep_in_stage(s: &SpriteState, b: Rect) -> (f64, f64) {
     let (mut dx, mut dy) = (0.0, 0.0);
     if b.left < -STAGE_WIDTH / 2.0 {
         dx += -STAGE_WIDTH / 2.0 - b.left;
@@ -303,17 +312,17 @@ pub(crate) fn keep_in_stage(s: &SpriteState, costume: Option<&CostumeDef>) -> (f
 }
 
 /// rendered-target's `setSize` clamp: between about 5 pixels and 1.5 stage sizes for the current
-/// costume. With an unknown costume size only the upper limit of a 1×1 costume applies (Scratch's
-/// formula would also force at least 100%, which would be wrong for a costume that is simply
-/// not measured).
-pub(crate) fn clamp_size(size: f64, costume: Option<&CostumeDef>) -> f64 {
-    let (min_scale, max_scale) = match costume_geometry(costume) {
-        Some(((w, h), _)) => {
+/// costume of size `costume` (stage units). With an unknown costume size only the upper limit of
+/// a 1×1 costume applies (Scratch's formula would also force at least 100%, which would be wrong
+/// for a costume that is simply not measured).
+pub(crate) fn clamp_size(size: f64, costume: Option<(f64, f64)>) -> f64 {
+    let (min_scale, max_scale) = match costume {
+        Some((w, h)) if w > 0.0 && h > 0.0 => {
             let min_scale = 1f64.min((5.0 / w).max(5.0 / h));
             let max_scale = (1.5 * STAGE_WIDTH / w).min(1.5 * STAGE_HEIGHT / h);
             (min_scale, max_scale)
         }
-        None => (0.0, 1.5 * STAGE_HEIGHT),
+        _ => (0.0, 1.5 * STAGE_HEIGHT),
     };
     super::jsmath::clamp(size / 100.0, min_scale, max_scale) * 100.0
 }
@@ -425,6 +434,19 @@ pub(crate) mod color {
         })
     }
 
+    /// `Cast.toRgbColorObject`: `#rrggbb` (black when malformed) or a 0xAARRGGBB number.
+    pub fn to_rgb_object(value: &crate::value::Value) -> Rgb {
+        match value {
+            crate::value::Value::Str(s) if s.starts_with('#') => hex_to_rgb(s).unwrap_or(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                a: Some(255.0),
+            }),
+            other => decimal_to_rgb(other.to_number()),
+        }
+    }
+
     /// `Color.decimalToRgb`: 0xAARRGGBB, where an alpha of 0 means opaque.
     pub fn decimal_to_rgb(decimal: f64) -> Rgb {
         let d = super::super::jsmath::to_int32(decimal);
@@ -483,15 +505,16 @@ mod tests {
     fn fencing_keeps_an_inset_on_stage() {
         let s = SpriteState::from_def(1, &TargetDef::new("s", false));
         let c = costume(100.0, 100.0);
-        assert_eq!(fenced_position(&s, Some(&c), 1000.0, 0.0), (275.0, 0.0));
-        assert_eq!(fenced_position(&s, None, -1000.0, 500.0), (-240.0, 180.0));
+        let aabb = bounds_at(&s, Some(&c), s.x, s.y);
+        assert_eq!(fenced_position(&s, aabb, 1000.0, 0.0), (275.0, 0.0));
+        let point = bounds_at(&s, None, s.x, s.y);
+        assert_eq!(fenced_position(&s, point, -1000.0, 500.0), (-240.0, 180.0));
     }
 
     #[test]
     fn size_is_clamped_by_costume() {
-        let c = costume(100.0, 100.0);
-        assert_eq!(clamp_size(1.0, Some(&c)), 5.0);
-        assert_eq!(clamp_size(10_000.0, Some(&c)), 540.0);
+        assert_eq!(clamp_size(1.0, Some((100.0, 100.0))), 5.0);
+        assert_eq!(clamp_size(10_000.0, Some((100.0, 100.0))), 540.0);
     }
 
     #[test]
