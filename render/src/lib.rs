@@ -111,6 +111,11 @@ impl Stage for Renderer {
         self.skin(target, costume).map(|s| (s.size[0], s.size[1]))
     }
 
+    fn aabb(&mut self, d: &Drawable) -> Option<Rect> {
+        let skin = self.skin(d.target, d.costume)?;
+        Some(transform::Placement::new(d, skin.size, skin.rotation_center).aabb())
+    }
+
     fn bounds(&mut self, d: &Drawable) -> Option<Rect> {
         touch::bounds(self, d)
     }
