@@ -6,6 +6,7 @@
 //! hats, and the procedures.
 
 use crate::isa::Instr;
+use crate::stage::MonitorMode;
 use crate::value::Value;
 
 /// Where an instruction came from, so a runtime error can point at the block.
@@ -192,6 +193,29 @@ pub struct ProcDef {
     pub chunk: u32,
 }
 
+/// A variable or list monitor: the display of its value on the stage, as Scratch's .sb3
+/// `monitors` keep it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitorDef {
+    /// Index of the target that owns the variable or list in [`Program::targets`]: 0 (the stage)
+    /// for a global one.
+    pub target: u32,
+    /// Index of the variable in that target's `variables`, or of the list in its `lists`.
+    pub index: u32,
+    pub is_list: bool,
+    /// [`MonitorMode::List`] exactly when `is_list`.
+    pub mode: MonitorMode,
+    /// Stage pixels from the top-left corner (x right, y down); `None` means "place it
+    /// automatically", as Scratch does for a monitor that was never positioned.
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+    /// List monitors' size in pixels; 0 means the default.
+    pub width: f64,
+    pub height: f64,
+    /// Shown on the stage (Scratch keeps hidden monitors to remember their place and mode).
+    pub visible: bool,
+}
+
 /// A whole compiled program.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Program {
@@ -201,6 +225,8 @@ pub struct Program {
     pub targets: Vec<TargetDef>,
     pub scripts: Vec<ScriptDef>,
     pub procs: Vec<ProcDef>,
+    /// The variable and list monitors, in the order they are drawn (back to front).
+    pub monitors: Vec<MonitorDef>,
 }
 
 impl Program {

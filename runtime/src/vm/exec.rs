@@ -1471,7 +1471,7 @@ impl Vm {
                     s.draggable = draggable != 0;
                 }
             }
-            Instr::Loudness => push!(Value::Num(-1.0)),
+            Instr::Loudness => push!(Value::Num(0.0)),
             Instr::Loud => push!(Value::Bool(false)),
             Instr::Timer => push!(Value::Num(
                 (self.current_msecs - self.timer_start_ms) / 1000.0

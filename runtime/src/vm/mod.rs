@@ -36,14 +36,23 @@
 //! default epoch is 2000-01-01 00:00 UTC; a host that wants real dates passes the wall-clock time
 //! when the VM starts.
 //!
-//! # Approximations (there is no renderer or audio engine in the VM)
+//! # The stage
 //!
-//! - Shapes are rectangles: fencing, `if on edge, bounce`, `touching (sprite / edge / mouse)`
-//!   use the costume's rectangle turned and scaled like the drawable (scratch-render's
-//!   `getAABB`) where Scratch uses the pixels' convex hull or the pixels themselves. A costume
-//!   whose [`crate::program::CostumeDef::size`] is unknown is a single point. Hidden sprites touch
-//!   nothing.
-//! - `touching color`, `color is touching color` are always false; `loudness` is -1.
+//! The VM has no pixels. A host that has a renderer gives it to the VM ([`Vm::set_stage`], the
+//! `starling-render` crate's `Renderer`): then fencing, `if on edge, bounce`, `touching`
+//! (sprite, edge, mouse, colour) and the pen go through it, pixel-exact as in Scratch, and the
+//! host draws [`Vm::frame`] every frame. Fencing uses the costume's rectangle until something
+//! (bounce, `touching edge`) has measured the sprite's tight bounds for its costume and shape,
+//! as scratch-render does.
+//!
+//! # Approximations
+//!
+//! - Without a stage, shapes are rectangles: fencing, `if on edge, bounce`, `touching (sprite /
+//!   edge / mouse)` use the costume's rectangle turned and scaled like the drawable
+//!   (scratch-render's `getAABB`). A costume whose [`crate::program::CostumeDef::size`] is
+//!   unknown is a single point; `touching color` and `color is touching color` are false.
+//! - Hidden sprites touch nothing (but the edge). `loudness` is 0: there is no microphone (the
+//!   issue asks for 0 where Scratch says −1 without one).
 //! - Size limits need the costume size; without it only the upper limit of a 1×1 costume applies.
 //! - `play sound until done` waits for [`crate::program::SoundDef::seconds`] at the current
 //!   pitch (0 when unknown); a sound restarted by another script does not end the first wait
@@ -69,7 +78,7 @@ use std::rc::Rc;
 
 use crate::io::{BubbleKind, Event, Input, SoundEvent};
 use crate::program::{Hat, Program, TargetDef};
-use crate::stage::{BubbleView, Frame, MonitorView, Stage};
+use crate::stage::{BubbleView, Frame, Stage};
 use crate::value::{js_lowercase, Text, Value};
 
 pub use sprite::{PenState, Rect, SpriteState, EFFECT_NAMES, STAGE_HEIGHT, STAGE_WIDTH};
@@ -234,6 +243,8 @@ pub struct Vm {
     clone_warning_given: bool,
     bubble_timers: Vec<BubbleTimer>,
     next_bubble_usage: u64,
+    /// Variable and list monitors (from the program, and made by `show variable`).
+    monitors: Vec<crate::program::MonitorDef>,
     /// The stage's pixels, when the host gave the VM a renderer ([`Vm::set_stage`]).
     stage: Option<Box<dyn Stage>>,
     /// One-character strings for the ASCII characters, so `letter (i) of` allocates nothing.
@@ -282,6 +293,7 @@ impl Vm {
         let codes: Vec<Vec<crate::isa::Instr>> =
             program.chunks.iter().map(|c| c.code.clone()).collect();
         let lowered = Rc::new(lower::lower_program(&codes, &mut program.constants));
+        let program_monitors = program.monitors.clone();
         let mut vm = Vm {
             lowered,
             rng: jsmath::Rng::new(config.seed),
@@ -328,6 +340,7 @@ impl Vm {
             bubble_timers: Vec::new(),
             next_bubble_usage: 1,
             stage: None,
+            monitors: program_monitors,
             ascii_letters: (0u8..128)
                 .map(|c| Text::from(char::from(c).to_string()))
                 .collect(),
@@ -400,10 +413,6 @@ impl Vm {
         if let Some(sid) = self.slot_of_id(id) {
             self.sprites[sid].dragging = false;
         }
-    }
-
-    fn monitor_views(&self) -> Vec<MonitorView> {
-        Vec::new()
     }
 
     fn slot_of_id(&self, id: u32) -> Option<usize> {

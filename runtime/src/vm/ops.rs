@@ -7,8 +7,21 @@ use super::sprite::{self, color, EFFECT_BRIGHTNESS, EFFECT_GHOST, STAGE_HEIGHT, 
 use super::thread::{Status, ThreadId, Wait};
 use super::{HatEvent, Question, SpriteState, Vm, MAX_CLONES};
 use crate::io::{BubbleKind, Event, PenEvent, SoundEvent};
-use crate::program::{CostumeDef, RotationStyle};
-use crate::stage::Drawable;
+use crate::program::{CostumeDef, MonitorDef, RotationStyle};
+use crate::stage::{Drawable, MonitorMode, MonitorValue, MonitorView};
+
+/// A list monitor shows at most this many items (it cannot show more on a 360-pixel stage; a
+/// million-item list must not cost a million strings per frame).
+const MONITOR_LIST_ITEMS: usize = 200;
+
+/// Scratch labels a sprite's own variable "Sprite1: name".
+fn monitor_label(def: &crate::program::TargetDef, name: &str) -> String {
+    if def.is_stage {
+        name.to_string()
+    } else {
+        format!("{}: {}", def.name, name)
+    }
+}
 
 /// A rectangle of no size at a point.
 fn point_rect(x: f64, y: f64) -> sprite::Rect {
@@ -747,6 +760,8 @@ impl Vm {
         (self.config.epoch_ms + self.now() - jsmath::Y2000_MS) / 86_400_000.0
     }
 
+    /// `show/hide variable/list`: the monitor of the variable (made at a free place the first
+    /// time) is shown or hidden, and the host is told.
     pub(super) fn monitor_event(&mut self, sid: usize, slot: u32, is_list: bool, visible: bool) {
         let (local, idx) = crate::isa::slot_parts(slot);
         let def_idx = if local {
@@ -761,17 +776,85 @@ impl Vm {
             def.variables.get(idx).map(|v| &v.name)
         };
         let Some(name) = name else { return };
-        // Scratch labels a sprite's own variable "Sprite1: name".
-        let name = if def.is_stage {
-            name.clone()
-        } else {
-            format!("{}: {}", def.name, name)
-        };
+        let label = monitor_label(def, name);
+        let existing = self.monitors.iter().position(|m| {
+            m.target as usize == def_idx && m.index as usize == idx && m.is_list == is_list
+        });
+        match existing {
+            Some(i) => self.monitors[i].visible = visible,
+            None if visible => {
+                let n = self.monitors.len() as f64;
+                self.monitors.push(MonitorDef {
+                    target: def_idx as u32,
+                    index: idx as u32,
+                    is_list,
+                    mode: if is_list {
+                        MonitorMode::List
+                    } else {
+                        MonitorMode::Normal
+                    },
+                    // scratch-gui places new monitors down the left edge.
+                    x: Some(5.0),
+                    y: Some(5.0 + (n * 30.0) % 330.0),
+                    width: 0.0,
+                    height: 0.0,
+                    visible: true,
+                });
+            }
+            None => {}
+        }
+        self.redraw_requested = true;
         self.events.push(Event::Monitor {
-            name,
+            name: label,
             is_list,
             visible,
         });
+    }
+
+    /// The visible monitors with their current values, for [`Vm::frame`].
+    pub(super) fn monitor_views(&self) -> Vec<MonitorView> {
+        let mut auto_y = 5.0;
+        let mut views = Vec::new();
+        for m in self.monitors.iter().filter(|m| m.visible) {
+            let Some(def) = self.program.targets.get(m.target as usize) else {
+                continue;
+            };
+            // An original sprite's state is at its target index.
+            let Some(owner) = self.sprites.get(m.target as usize) else {
+                continue;
+            };
+            let i = m.index as usize;
+            let (name, value) = if m.is_list {
+                let (Some(l), Some(items)) = (def.lists.get(i), owner.lists.get(i)) else {
+                    continue;
+                };
+                let shown = items.iter().take(MONITOR_LIST_ITEMS);
+                (&l.name, MonitorValue::List(shown.map(|v| v.to_str().to_string()).collect()))
+            } else {
+                let (Some(v), Some(value)) = (def.variables.get(i), owner.variables.get(i)) else {
+                    continue;
+                };
+                (&v.name, MonitorValue::Scalar(value.to_str().to_string()))
+            };
+            let (x, y) = match (m.x, m.y) {
+                (Some(x), Some(y)) => (x, y),
+                _ => {
+                    let y = auto_y;
+                    auto_y += 30.0;
+                    (5.0, y)
+                }
+            };
+            views.push(MonitorView {
+                label: monitor_label(def, name),
+                value,
+                mode: m.mode,
+                x,
+                y,
+                width: m.width,
+                height: m.height,
+            });
+        }
+        views
     }
 
     // ------------------------------------------------------------------ sound

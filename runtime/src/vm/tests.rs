@@ -122,6 +122,7 @@ impl Build {
                 targets: vec![TargetDef::new("Stage", true)],
                 scripts: Vec::new(),
                 procs: Vec::new(),
+                monitors: Vec::new(),
             },
         }
     }
@@ -2679,4 +2680,279 @@ fn broadcast_and_wait_for_an_asking_receiver_waits_for_the_answer() {
     assert_eq!(says(&events), ["", "done"]);
     assert_eq!(vm.last_answer(), "yes");
     assert!(!vm.is_running());
+}
+
+// ---------------------------------------------------------------------- the stage
+
+/// A stage that answers from fixed rules and records what the VM asked, to test the wiring.
+#[derive(Default)]
+struct FakeStage {
+    pen_ops: Vec<PenEvent>,
+    /// Answers for touching questions.
+    touching: bool,
+    colors_asked: Vec<([u8; 3], Option<[u8; 3]>, usize)>,
+    points_asked: Vec<(f64, f64)>,
+    others_asked: Vec<Vec<u32>>,
+}
+
+impl crate::stage::Stage for FakeStage {
+    fn costume_size(&self, _target: u32, _costume: usize) -> Option<(f64, f64)> {
+        Some((20.0, 10.0))
+    }
+    /// Every costume is 20×10 around the position; its "pixels" are a 10×10 square on the right.
+    fn aabb(&mut self, d: &crate::stage::Drawable) -> Option<crate::stage::Rect> {
+        Some(crate::stage::Rect {
+            left: d.x - 10.0,
+            right: d.x + 10.0,
+            bottom: d.y - 5.0,
+            top: d.y + 5.0,
+        })
+    }
+    fn bounds(&mut self, d: &crate::stage::Drawable) -> Option<crate::stage::Rect> {
+        Some(crate::stage::Rect {
+            left: d.x,
+            right: d.x + 10.0,
+            bottom: d.y - 5.0,
+            top: d.y + 5.0,
+        })
+    }
+    fn touching_drawables(
+        &mut self,
+        _me: &crate::stage::Drawable,
+        others: &[crate::stage::Drawable],
+    ) -> bool {
+        self.others_asked.push(others.iter().map(|d| d.id).collect());
+        self.touching
+    }
+    fn touching_point(&mut self, _me: &crate::stage::Drawable, x: f64, y: f64) -> bool {
+        self.points_asked.push((x, y));
+        self.touching
+    }
+    fn touching_color(
+        &mut self,
+        _me: &crate::stage::Drawable,
+        scene: &crate::stage::Frame,
+        color: [u8; 3],
+        mask: Option<[u8; 3]>,
+    ) -> bool {
+        self.colors_asked.push((color, mask, scene.sprites.len()));
+        self.touching
+    }
+    fn pen(&mut self, op: &PenEvent) {
+        self.pen_ops.push(op.clone());
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+fn fake(vm: &mut Vm) -> &mut FakeStage {
+    vm.stage_mut()
+        .unwrap()
+        .as_any_mut()
+        .downcast_mut::<FakeStage>()
+        .unwrap()
+}
+
+#[test]
+fn touching_questions_go_to_the_stage_with_parsed_colours() {
+    let mut b = Build::new();
+    let cat = b.sprite("Cat");
+    let dog = b.sprite("Dog");
+    let touch_dog = vec![b.k("Dog"), i(Instr::TouchingObject), i(Instr::Say { kind: 0 })];
+    let touch_mouse = vec![b.k("_mouse_"), i(Instr::TouchingObject), i(Instr::Say { kind: 0 })];
+    let touch_red = vec![b.k("#ff0000"), i(Instr::TouchingColor), i(Instr::Say { kind: 0 })];
+    // `color (#00ff00) is touching (0x0000ff)?`: the mask is pushed first.
+    let green_on_blue = vec![
+        b.k("#00ff00"),
+        b.k(255.0),
+        i(Instr::ColorTouchingColor),
+        i(Instr::Say { kind: 0 }),
+    ];
+    let mut code = touch_dog;
+    code.extend(touch_mouse);
+    code.extend(touch_red);
+    code.extend(green_on_blue);
+    b.script(cat, Hat::Flag, code);
+    let _ = dog;
+    let mut vm = b.vm();
+    vm.set_stage(Box::new(FakeStage {
+        touching: true,
+        ..FakeStage::default()
+    }));
+    vm.green_flag();
+    let mut input = Input::default();
+    input.mouse_x = 12.0;
+    input.mouse_y = -7.0;
+    vm.step_frame(&input);
+    let said = says(&vm.take_events());
+    assert_eq!(said, ["true", "true", "true", "true"]);
+    let stage = fake(&mut vm);
+    assert_eq!(stage.others_asked, vec![vec![dog]]);
+    assert_eq!(stage.points_asked, vec![(12.0, -7.0)]);
+    assert_eq!(
+        stage.colors_asked,
+        vec![([255, 0, 0], None, 2), ([0, 0, 255], Some([0, 255, 0]), 2)]
+    );
+}
+
+#[test]
+fn hidden_sprites_touch_nothing_and_ask_nothing() {
+    let mut b = Build::new();
+    let cat = b.sprite("Cat");
+    b.sprite("Dog");
+    let code = vec![
+        i(Instr::Hide),
+        b.k("Dog"),
+        i(Instr::TouchingObject),
+        i(Instr::Say { kind: 0 }),
+        b.k("#ff0000"),
+        i(Instr::TouchingColor),
+        i(Instr::Say { kind: 0 }),
+    ];
+    b.script(cat, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.set_stage(Box::new(FakeStage {
+        touching: true,
+        ..FakeStage::default()
+    }));
+    vm.green_flag();
+    let said = says(&frame(&mut vm));
+    assert_eq!(said, ["false", "false"]);
+    assert!(fake(&mut vm).others_asked.is_empty());
+}
+
+#[test]
+fn fencing_uses_the_costume_rectangle_until_the_tight_bounds_are_known() {
+    let mut b = Build::new();
+    let cat = b.sprite("Cat");
+    // go to x: 1000 is fenced with the 20×10 rectangle centred on x (inset 5: its left edge stops
+    // at 235, so x = 245); `if on edge, bounce` measures the tight bounds (10×10, left edge at x),
+    // after which the same move is fenced with them (x = 235).
+    let code = vec![
+        b.k(1000.0),
+        b.k(0.0),
+        i(Instr::GoToXY),
+        i(Instr::XPosition),
+        i(Instr::Say { kind: 0 }),
+        i(Instr::BounceOnEdge),
+        b.k(0.0),
+        b.k(0.0),
+        i(Instr::GoToXY),
+        b.k(1000.0),
+        b.k(0.0),
+        i(Instr::GoToXY),
+        i(Instr::XPosition),
+        i(Instr::Say { kind: 0 }),
+    ];
+    b.script(cat, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.set_stage(Box::new(FakeStage::default()));
+    vm.green_flag();
+    let said = says(&frame(&mut vm));
+    assert_eq!(said, ["245", "235"]);
+}
+
+#[test]
+fn pen_and_stamps_reach_the_stage_and_size_is_clamped_by_its_costume_size() {
+    let mut b = Build::new();
+    let cat = b.sprite("Cat");
+    let code = vec![
+        i(Instr::PenDown),
+        b.k(10.0),
+        i(Instr::MoveSteps),
+        i(Instr::PenStamp),
+        i(Instr::PenClear),
+        b.k(10_000.0),
+        i(Instr::SetSize),
+        i(Instr::Size),
+        i(Instr::Say { kind: 0 }),
+    ];
+    b.script(cat, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.set_stage(Box::new(FakeStage::default()));
+    vm.green_flag();
+    let said = says(&frame(&mut vm));
+    // min(1.5 × 480 / 20, 1.5 × 360 / 10) = 36 times the 20×10 costume.
+    assert_eq!(said, ["3600"]);
+    let ops = &fake(&mut vm).pen_ops;
+    assert!(matches!(ops[0], PenEvent::Dot { .. }));
+    assert!(matches!(ops[1], PenEvent::Line { x1, .. } if x1 == 10.0));
+    assert!(matches!(&ops[2], PenEvent::Stamp { drawable, .. } if drawable.x == 10.0));
+    assert!(matches!(ops[3], PenEvent::Clear));
+}
+
+#[test]
+fn the_frame_lists_visible_sprites_back_to_front_with_bubbles_and_drags_move_them() {
+    let mut b = Build::new();
+    let cat = b.sprite("Cat");
+    let dog = b.sprite("Dog");
+    let ghost = b.sprite("Ghost");
+    let say = vec![b.k("hi"), i(Instr::Say { kind: 0 })];
+    b.script(cat, Hat::Flag, say);
+    b.script(ghost, Hat::Flag, vec![i(Instr::Hide)]);
+    let mut vm = b.vm();
+    vm.green_flag();
+    frame(&mut vm);
+    let f = vm.frame();
+    assert_eq!(f.stage.id, 0);
+    assert_eq!(f.sprites.iter().map(|d| d.id).collect::<Vec<_>>(), [cat, dog]);
+    assert_eq!(f.bubbles.len(), 1);
+    assert_eq!((f.bubbles[0].id, f.bubbles[0].text.as_str()), (cat, "hi"));
+    // Dragging brings the cat to the front and moves it; scripts can't move it meanwhile.
+    vm.start_drag(cat);
+    vm.drag_to(cat, 50.0, 60.0);
+    let f = vm.frame();
+    assert_eq!(f.sprites.iter().map(|d| d.id).collect::<Vec<_>>(), [dog, cat]);
+    assert_eq!((f.sprites[1].x, f.sprites[1].y), (50.0, 60.0));
+    vm.stop_drag(cat);
+    assert!(!sprite_named(&vm, "Cat").dragging);
+}
+
+#[test]
+fn monitors_show_current_values_and_follow_show_and_hide() {
+    let mut b = Build::new();
+    let cat = b.sprite("Cat");
+    let score = b.var(0, "score", Value::Num(0.0));
+    let lives = b.var(cat, "lives", Value::Num(3.0));
+    let items = b.list(0, "items", vec![Value::from("a"), Value::from("b")]);
+    // The program's own monitor of the global list, placed and visible.
+    b.p.monitors.push(crate::program::MonitorDef {
+        target: 0,
+        index: items,
+        is_list: true,
+        mode: crate::stage::MonitorMode::List,
+        x: Some(100.0),
+        y: Some(50.0),
+        width: 0.0,
+        height: 0.0,
+        visible: true,
+    });
+    let code = vec![
+        i(Instr::ShowVar { var: score }),
+        i(Instr::ShowVar { var: lives | LOCAL }),
+        b.k(7.0),
+        i(Instr::StoreVar { var: score }),
+    ];
+    b.script(cat, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    frame(&mut vm);
+    let views = vm.frame().monitors;
+    let shown: Vec<(&str, &crate::stage::MonitorValue)> =
+        views.iter().map(|m| (m.label.as_str(), &m.value)).collect();
+    use crate::stage::MonitorValue::{List, Scalar};
+    assert_eq!(
+        shown,
+        [
+            ("items", &List(vec!["a".into(), "b".into()])),
+            ("score", &Scalar("7".into())),
+            ("Cat: lives", &Scalar("3".into())),
+        ]
+    );
+    assert_eq!((views[0].x, views[0].y), (100.0, 50.0));
+    // Hiding keeps the others.
+    let mut b2 = vm;
+    b2.monitors[1].visible = false;
+    assert_eq!(b2.frame().monitors.len(), 2);
 }
