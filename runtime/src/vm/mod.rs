@@ -364,27 +364,35 @@ impl Vm {
     /// The stage as it looks now, as data: the backdrop, the visible sprites back to front,
     /// their bubbles and the visible monitors.
     pub fn frame(&self) -> Frame {
-        let mut sprites = Vec::with_capacity(self.layer_order.len());
-        let mut bubbles = Vec::new();
-        for &sid in &self.layer_order {
-            let s = &self.sprites[sid];
-            if !s.alive || !s.visible {
-                continue;
-            }
-            sprites.push(self.drawable(sid));
+        let mut frame = self.scene();
+        for d in &frame.sprites {
+            let s = &self.sprites[d.id as usize];
             if let Some((kind, text)) = &s.bubble {
-                bubbles.push(BubbleView {
+                frame.bubbles.push(BubbleView {
                     id: s.id,
                     kind: *kind,
                     text: text.clone(),
                 });
             }
         }
+        frame.monitors = self.monitor_views();
+        frame
+    }
+
+    /// The backdrop and the visible sprites, without bubbles and monitors: what `touching
+    /// color` looks at.
+    pub(crate) fn scene(&self) -> Frame {
+        let sprites = self
+            .layer_order
+            .iter()
+            .filter(|&&sid| self.sprites[sid].alive && self.sprites[sid].visible)
+            .map(|&sid| self.drawable(sid))
+            .collect();
         Frame {
             stage: self.drawable(0),
             sprites,
-            bubbles,
-            monitors: self.monitor_views(),
+            bubbles: Vec::new(),
+            monitors: Vec::new(),
         }
     }
 

@@ -617,7 +617,7 @@ impl Vm {
         let color = rgb(color);
         let mask = mask.map(rgb);
         let me = self.drawable(sid);
-        let scene = self.frame();
+        let scene = self.scene();
         let stage = self.stage.as_mut().expect("checked above");
         stage.touching_color(&me, &scene, color, mask)
     }
