@@ -18,7 +18,7 @@ use starling_runtime::value::{js_string_to_number, Value};
 
 use crate::catalog::Shape;
 use crate::diag::{Diagnostic, Message};
-use crate::ir::{self, Arg, Block, Expr};
+use crate::ir::{self, Arg, Block, Expr, MonitorMode};
 
 /// Compiles a checked project into a program.
 pub fn generate(project: &ir::Project) -> (Program, Vec<Diagnostic>) {
@@ -68,6 +68,7 @@ pub fn generate(project: &ir::Project) -> (Program, Vec<Diagnostic>) {
             gen.program.scripts.push(ScriptDef { target: ti as u32, hat, chunk });
         }
     }
+    gen.monitors(project);
     (gen.program, gen.diagnostics)
 }
 
@@ -150,6 +151,26 @@ impl Gen {
                 format!("Starling 无法编译这个积木（{what}）。这是 Starling 的错误，不是你的程序的错误。"),
             ),
         ));
+    }
+
+    /// Copies the monitors. The IR is checked, so one that names no variable or list is an
+    /// internal error (and is left out).
+    fn monitors(&mut self, project: &ir::Project) {
+        for m in &project.monitors {
+            let list_mode = m.mode == MonitorMode::List;
+            if project.monitor_name(m).is_none() || list_mode != m.is_list {
+                let what = format!(
+                    "a monitor of target {} names {} {} with mode {:?}",
+                    m.target,
+                    if m.is_list { "list" } else { "variable" },
+                    m.index,
+                    m.mode
+                );
+                self.internal_error(&SourceLoc::None, &what);
+                continue;
+            }
+            self.program.monitors.push(m.clone());
+        }
     }
 
     fn constant(&mut self, value: Value) -> u32 {
@@ -870,6 +891,7 @@ mod tests {
             initial: Value::Num(0.0),
         });
         let project = Project {
+            monitors: vec![],
             targets: vec![
                 Target { def: stage, scripts: vec![], procedures: vec![] },
                 Target {
@@ -886,6 +908,46 @@ mod tests {
         let (program, diags) = generate(&project);
         assert!(diags.is_empty(), "{diags:?}");
         program
+    }
+
+    #[test]
+    fn monitors_are_copied_and_broken_ones_are_internal_errors() {
+        use starling_runtime::program::MonitorDef;
+        let mut project = Project {
+            monitors: vec![],
+            targets: vec![Target {
+                def: TargetDef::new("Stage", true),
+                scripts: vec![],
+                procedures: vec![],
+            }],
+        };
+        project.targets[0].def.variables.push(starling_runtime::program::VarDef {
+            name: "n".into(),
+            id: None,
+            initial: Value::Num(0.0),
+        });
+        let good = MonitorDef {
+            target: 0,
+            index: 0,
+            is_list: false,
+            mode: MonitorMode::Large,
+            x: Some(5.0),
+            y: None,
+            width: 0.0,
+            height: 0.0,
+            visible: true,
+        };
+        project.monitors = vec![
+            good.clone(),
+            MonitorDef { index: 7, ..good.clone() },
+            MonitorDef { target: 3, ..good.clone() },
+            MonitorDef { is_list: true, ..good.clone() },
+            MonitorDef { mode: MonitorMode::List, ..good.clone() },
+        ];
+        let (program, diags) = generate(&project);
+        assert_eq!(program.monitors, [good]);
+        assert_eq!(diags.len(), 4, "{diags:?}");
+        assert!(diags.iter().all(|d| d.is_error()));
     }
 
     #[test]

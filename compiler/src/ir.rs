@@ -7,16 +7,33 @@
 //!
 //! Architecture Invariant: an `ir::Project` is checked. Every variable and list reference holds a
 //! valid slot, every custom block call names a procedure of its target, and every block's `args`
-//! has one entry per [`BlockSpec::args`] entry. The back end relies on this and does not report
-//! user errors.
+//! has one entry per [`BlockSpec::args`] entry, and every monitor names an existing variable or
+//! list of its target (its `mode` is `List` exactly for lists). The back end relies on this and
+//! does not report user errors.
 
 use crate::catalog::BlockSpec;
-pub use starling_runtime::program::{SourceLoc, TargetDef};
+pub use starling_runtime::program::{MonitorDef, SourceLoc, TargetDef};
+pub use starling_runtime::stage::MonitorMode;
 
 /// A whole project: the stage first, then the sprites from back to front.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Project {
     pub targets: Vec<Target>,
+    /// The variable and list monitors shown on the stage, back to front. `target` indexes
+    /// `targets`.
+    pub monitors: Vec<MonitorDef>,
+}
+
+impl Project {
+    /// The name of the variable or list a monitor shows, if it exists.
+    pub fn monitor_name(&self, m: &MonitorDef) -> Option<&str> {
+        let def = &self.targets.get(m.target as usize)?.def;
+        if m.is_list {
+            def.lists.get(m.index as usize).map(|l| l.name.as_str())
+        } else {
+            def.variables.get(m.index as usize).map(|v| v.name.as_str())
+        }
+    }
 }
 
 /// The stage or a sprite: its declarations and initial state (`def`) and its code.

@@ -37,7 +37,7 @@ impl Compiled {
 pub fn compile_sb3(bytes: &[u8]) -> (Compiled, sb3::Sb3Assets) {
     let loaded = sb3::load(bytes);
     let mut diagnostics = loaded.diagnostics;
-    let project = loaded.project.unwrap_or(ir::Project { targets: Vec::new() });
+    let project = loaded.project.unwrap_or_default();
     let program = if diagnostics.iter().any(Diagnostic::is_error) || project.targets.is_empty() {
         None
     } else {

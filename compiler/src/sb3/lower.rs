@@ -28,10 +28,14 @@ pub(crate) fn lower(
 ) -> Option<ir::Project> {
     let specs: HashMap<&'static str, &'static BlockSpec> =
         catalog::BLOCKS.iter().map(|b| (b.opcode, b)).collect();
+    let raw::RawProject {
+        targets: raw_targets,
+        monitors: raw_monitors,
+    } = raw;
 
     let mut stage_raw = None;
     let mut sprites = Vec::new();
-    for (i, t) in raw.targets.into_iter().enumerate() {
+    for (i, t) in raw_targets.into_iter().enumerate() {
         if t.is_stage == Some(true) {
             if stage_raw.is_none() {
                 stage_raw = Some(t);
@@ -102,11 +106,200 @@ pub(crate) fn lower(
         broadcasts: stage.broadcasts.clone(),
     };
     let mut targets = vec![stage.target];
-    for (_, sprite) in sprites {
+    // Each sprite's place in project.json, which decides between sprites of the same name.
+    let mut file_order = vec![0];
+    for (i, sprite) in sprites {
         let lowered = lower_target(sprite, Some(&stage_scopes), &specs, assets, diagnostics);
         targets.push(lowered.target);
+        file_order.push(i);
     }
-    Some(ir::Project { targets })
+    let monitors = lower_monitors(raw_monitors, &targets, &file_order, diagnostics);
+    Some(ir::Project { targets, monitors })
+}
+
+/// The variable and list monitors, as scratch-vm finds their variables: the owner is the sprite
+/// named `spriteName` (the first in project.json with that name) or the stage; the variable is
+/// the one with the monitor's id (the owner's, else the stage's), else the one with its name.
+/// Monitors of reporters (`x position`, `timer`, …) are not kept yet; broken entries are
+/// skipped. Both get one warning if any of them was visible.
+fn lower_monitors(
+    raw: raw::RawMonitors,
+    targets: &[ir::Target],
+    file_order: &[usize],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ir::MonitorDef> {
+    use ir::MonitorMode;
+    if raw.monitors.is_empty() && raw.skipped == 0 {
+        return Vec::new();
+    }
+    /// Id → index and name → index (the first of each) of one target's variables or lists.
+    #[derive(Default)]
+    struct Names<'a> {
+        by_id: HashMap<&'a str, u32>,
+        by_name: HashMap<&'a str, u32>,
+    }
+    fn names<'a>(entries: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> Names<'a> {
+        let mut n = Names::default();
+        for (i, (name, id)) in entries.enumerate() {
+            if let Some(id) = id {
+                n.by_id.entry(id).or_insert(i as u32);
+            }
+            n.by_name.entry(name).or_insert(i as u32);
+        }
+        n
+    }
+    let vars: Vec<Names> = targets
+        .iter()
+        .map(|t| {
+            names(
+                t.def
+                    .variables
+                    .iter()
+                    .map(|v| (v.name.as_str(), v.id.as_deref())),
+            )
+        })
+        .collect();
+    let lists: Vec<Names> = targets
+        .iter()
+        .map(|t| {
+            names(
+                t.def
+                    .lists
+                    .iter()
+                    .map(|l| (l.name.as_str(), l.id.as_deref())),
+            )
+        })
+        .collect();
+    let mut sprite_by_name: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (ti, t) in targets.iter().enumerate().skip(1) {
+        let order = file_order.get(ti).copied().unwrap_or(ti);
+        let entry = sprite_by_name
+            .entry(t.def.name.as_str())
+            .or_insert((order, ti));
+        if order < entry.0 {
+            *entry = (order, ti);
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut seen: HashSet<(u32, bool, u32)> = HashSet::new();
+    let mut damaged = raw.skipped;
+    let mut unsupported: Vec<String> = Vec::new();
+    for m in raw.monitors {
+        let visible = m.visible.unwrap_or(true);
+        let is_list = match m.opcode.as_deref() {
+            Some("data_variable") => false,
+            Some("data_listcontents") => true,
+            other => {
+                let opcode = other.unwrap_or("?");
+                // Up to six names: five are shown, the sixth says there are more.
+                if visible && unsupported.len() < 6 && !unsupported.iter().any(|o| o == opcode) {
+                    unsupported.push(opcode.to_string());
+                }
+                continue;
+            }
+        };
+        let owner = match m.sprite_name.as_deref() {
+            None | Some("") => 0,
+            Some(name) => match sprite_by_name.get(name) {
+                Some(&(_, ti)) => ti,
+                None => {
+                    damaged += usize::from(visible);
+                    continue;
+                }
+            },
+        };
+        let param = if is_list { "LIST" } else { "VARIABLE" };
+        let name = m.params.get(param).map(raw::value_text);
+        let table = if is_list { &lists } else { &vars };
+        // As `lookupOrCreateVariable`: by id (the owner's, then the stage's), then by name.
+        let by_id = |t: usize| {
+            let i = table.get(t)?.by_id.get(m.id.as_deref()?)?;
+            Some((t as u32, *i))
+        };
+        let by_name = |t: usize| {
+            let i = table.get(t)?.by_name.get(name.as_deref()?)?;
+            Some((t as u32, *i))
+        };
+        let found = by_id(owner)
+            .or_else(|| by_id(0))
+            .or_else(|| by_name(owner))
+            .or_else(|| by_name(0));
+        let Some((target, index)) = found else {
+            damaged += usize::from(visible);
+            continue;
+        };
+        // One monitor per variable, as in Scratch (the monitor's id is the variable's).
+        if !seen.insert((target, is_list, index)) {
+            continue;
+        }
+        let mode = if is_list {
+            MonitorMode::List
+        } else {
+            match m.mode.as_deref() {
+                Some("large") => MonitorMode::Large,
+                Some("slider") => MonitorMode::Slider {
+                    min: m.slider_min.unwrap_or(0.0),
+                    max: m.slider_max.unwrap_or(100.0),
+                    discrete: m.is_discrete.unwrap_or(true),
+                },
+                _ => MonitorMode::Normal,
+            }
+        };
+        out.push(ir::MonitorDef {
+            target,
+            index,
+            is_list,
+            mode,
+            // As scratch-vm clamps them: a monitor is never placed off the stage.
+            x: m.x.map(|x| x.clamp(0.0, 480.0)),
+            y: m.y.map(|y| y.clamp(0.0, 360.0)),
+            width: m.width.filter(|w| *w > 0.0).unwrap_or(0.0),
+            height: m.height.filter(|h| *h > 0.0).unwrap_or(0.0),
+            visible,
+        });
+    }
+    if !unsupported.is_empty() {
+        let shown = quoted_list(&unsupported);
+        diagnostics.push(Diagnostic::warning(
+            SourceLoc::None,
+            Message::new(
+                format!("This project shows monitors of blocks ({shown}) that Starling cannot show yet; they were left out, and the rest of the project still works."),
+                format!("这个项目里有 Starling 还不能显示的积木监视器（{shown}），已跳过，项目的其他部分照常运行。"),
+            ),
+        ));
+    }
+    if damaged > 0 {
+        diagnostics.push(Diagnostic::warning(
+            SourceLoc::None,
+            Message::new(
+                if damaged == 1 {
+                    "A monitor of this project could not be read (it is damaged, or shows a variable or list that does not exist); it was left out.".to_string()
+                } else {
+                    format!("{damaged} monitors of this project could not be read (damaged, or showing a variable or list that does not exist); they were left out.")
+                },
+                format!("这个项目里有 {damaged} 个监视器读不出来（损坏了，或者要显示的变量或列表不存在），已跳过。"),
+            ),
+        ));
+    }
+    out
+}
+
+/// `"a", "b", "c"` for a message, with at most five names.
+fn quoted_list(names: &[String]) -> String {
+    let mut parts: Vec<String> = names
+        .iter()
+        .take(5)
+        .map(|n| {
+            // Names come from the file: keep a long one from flooding the message.
+            let short: String = n.chars().take(60).collect();
+            format!("\"{short}\"")
+        })
+        .collect();
+    if names.len() > 5 {
+        parts.push("…".to_string());
+    }
+    parts.join(", ")
 }
 
 /// What sprites see of the stage: its variables and lists (the globals) and broadcasts.

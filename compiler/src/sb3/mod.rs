@@ -36,9 +36,14 @@
 //! - A missing costume or sound file is a warning: scratch-vm refuses such a project, Starling
 //!   opens it with that costume empty (silent sound) so nothing else is lost. Anything odd that
 //!   Scratch itself tolerates is read as Scratch reads it.
+//! - Monitors of variables and lists become [`ir::MonitorDef`]s: the owner is the sprite named
+//!   by `spriteName` (else the stage), the variable the one with the monitor's id (the owner's,
+//!   then the stage's), else with its name. Monitors of reporters (`x position`, `timer`, …)
+//!   are left out for now, with a warning when one is visible; broken entries are skipped, and
+//!   at most 10,000 are read (`raw::MAX_MONITORS`).
 //!
-//! Not kept (the IR has no place for them): monitors, comments, block positions, sprite-pane
-//! order, cloud-variable flags, video and text-to-speech settings.
+//! Not kept (the IR has no place for them): monitors of reporters, comments, block positions,
+//! sprite-pane order, cloud-variable flags, video and text-to-speech settings.
 
 mod lower;
 mod md5;

@@ -16,6 +16,130 @@ use starling_runtime::value::number_to_string;
 #[derive(Debug, Deserialize)]
 pub(crate) struct RawProject {
     pub targets: Vec<RawTarget>,
+    #[serde(default, deserialize_with = "capped_monitors")]
+    pub monitors: RawMonitors,
+}
+
+/// At most this many monitors are read; the rest of the array is skipped unread. Scratch makes
+/// one per variable, list or reporter whose checkbox was ever ticked, so real projects stay far
+/// below it.
+pub(crate) const MAX_MONITORS: usize = 10_000;
+
+/// The `monitors` array: the entries that are objects (up to [`MAX_MONITORS`]), and how many
+/// entries were skipped (not objects, or past the limit).
+#[derive(Debug, Default)]
+pub(crate) struct RawMonitors {
+    pub monitors: Vec<RawMonitor>,
+    pub skipped: usize,
+}
+
+/// A monitor: the display of a variable, a list or a reporter (`x position`, `timer`) on the
+/// stage.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RawMonitor {
+    /// For a variable or list: its id.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub id: Option<String>,
+    /// `default`, `large`, `slider` or `list`.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub mode: Option<String>,
+    /// `data_variable`, `data_listcontents`, or a reporter's opcode.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub opcode: Option<String>,
+    /// The block's fields: `{"VARIABLE": name}` or `{"LIST": name}`.
+    #[serde(default, deserialize_with = "lenient_map")]
+    pub params: Map<String, Value>,
+    /// The sprite that owns the variable; `null` for the stage.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub sprite_name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub x: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub y: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub width: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub height: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub slider_min: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_f64")]
+    pub slider_max: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub is_discrete: Option<bool>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub visible: Option<bool>,
+}
+
+/// Reads `monitors` leniently: anything but an array is no monitors; entries past
+/// [`MAX_MONITORS`] are skipped without being kept.
+fn capped_monitors<'de, D: Deserializer<'de>>(d: D) -> Result<RawMonitors, D::Error> {
+    use serde::de::{IgnoredAny, SeqAccess, Visitor};
+
+    struct Monitors;
+
+    impl<'de> Visitor<'de> for Monitors {
+        type Value = RawMonitors;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of monitors")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawMonitors, A::Error> {
+            let mut out = RawMonitors::default();
+            while out.monitors.len() < MAX_MONITORS {
+                let Some(v) = seq.next_element::<Value>()? else {
+                    return Ok(out);
+                };
+                match v {
+                    Value::Object(_) => match serde_json::from_value::<RawMonitor>(v) {
+                        Ok(m) => out.monitors.push(m),
+                        Err(_) => out.skipped += 1,
+                    },
+                    _ => out.skipped += 1,
+                }
+            }
+            while seq.next_element::<IgnoredAny>()?.is_some() {
+                out.skipped += 1;
+            }
+            Ok(out)
+        }
+
+        // Anything else (an object, a number, null) means no monitors.
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<RawMonitors, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(RawMonitors::default())
+        }
+
+        fn visit_unit<E>(self) -> Result<RawMonitors, E> {
+            Ok(RawMonitors::default())
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<RawMonitors, E> {
+            Ok(RawMonitors::default())
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<RawMonitors, E> {
+            Ok(RawMonitors::default())
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<RawMonitors, E> {
+            Ok(RawMonitors::default())
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<RawMonitors, E> {
+            Ok(RawMonitors::default())
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<RawMonitors, E> {
+            Ok(RawMonitors::default())
+        }
+    }
+
+    d.deserialize_any(Monitors)
 }
 
 /// A stage or sprite.

@@ -3,9 +3,10 @@
 //! What Scratch needs and the IR does not hold is made up here: block ids (the .sb3 block id a
 //! block was loaded from is reused when there is one), variable and list ids (kept from the
 //! loaded file when known), broadcast ids, custom block argument ids, script positions (stacked
-//! down the workspace), the shadows under reporters (the palette default), and a blank costume
-//! for any target without one (Scratch's schema requires one). Asset files are named by the MD5
-//! of their bytes, as Scratch names them.
+//! down the workspace), the shadows under reporters (the palette default), a blank costume for
+//! any target without one (Scratch's schema requires one), and the parts of a monitor Scratch
+//! keeps but Starling does not (its last value, the slider range of a monitor that is not a
+//! slider). Asset files are named by the MD5 of their bytes, as Scratch names them.
 //!
 //! The output meets scratch-parser's `sb3_schema.json`: the stage first with layerOrder 0 and
 //! the name `Stage`, every target with at least one costume, `meta.semver` 3.0.0, inputs in
@@ -24,7 +25,7 @@ use super::md5;
 use super::Sb3Assets;
 use crate::catalog::{ArgSpec, SlotKind};
 use crate::diag::SourceLoc;
-use crate::ir::{self, Arg, Block, Expr, VarRef};
+use crate::ir::{self, Arg, Block, Expr, MonitorMode, VarRef};
 
 /// Writes `project` as an .sb3 file (a zip of project.json and the asset files it uses, taken
 /// from `assets` by file name). Cannot fail: a costume or sound whose file is not in `assets` is
@@ -79,9 +80,10 @@ fn build(project: &ir::Project, assets: &Sb3Assets) -> (String, Vec<(String, Vec
             extensions.push(Value::String(id.into()));
         }
     }
+    let monitors = saver.monitors();
     let json = json!({
         "targets": targets,
-        "monitors": [],
+        "monitors": monitors,
         "extensions": extensions,
         "meta": { "semver": "3.0.0", "vm": "0.2.0", "agent": "Starling" },
     });
@@ -288,15 +290,7 @@ impl<'p> Saver<'p> {
 
         let mut out = Map::new();
         out.insert("isStage".into(), Value::Bool(is_stage));
-        let name = if is_stage {
-            "Stage".to_string()
-        } else if def.name == "_stage_" {
-            // The one sprite name Scratch's schema forbids (it means the stage in menus).
-            "_stage_2".to_string()
-        } else {
-            def.name.clone()
-        };
-        out.insert("name".into(), Value::String(name));
+        out.insert("name".into(), Value::String(saved_name(def, is_stage)));
         out.insert("variables".into(), Value::Object(variables));
         out.insert("lists".into(), Value::Object(lists));
         out.insert("broadcasts".into(), json!({}));
@@ -327,6 +321,69 @@ impl<'p> Saver<'p> {
             out.insert("rotationStyle".into(), json!(style));
         }
         Value::Object(out)
+    }
+
+    // ------------------------------------------------------------------ monitors
+
+    /// The monitors in Scratch's form. A variable's monitor has the variable's id, as Scratch
+    /// gives it; a sprite's own variable names its sprite in `spriteName`. `x` and `y` are
+    /// `null` for a monitor Scratch should place itself.
+    fn monitors(&self) -> Vec<Value> {
+        let project = self.project;
+        let mut out = Vec::with_capacity(project.monitors.len());
+        for m in &project.monitors {
+            let (t, index) = (m.target as usize, m.index as usize);
+            let ids = if m.is_list {
+                &self.list_ids
+            } else {
+                &self.var_ids
+            };
+            let (Some(target), Some(id), Some(name)) = (
+                project.targets.get(t),
+                ids.get(t).and_then(|ids| ids.get(index)),
+                project.monitor_name(m),
+            ) else {
+                continue;
+            };
+            let sprite_name = if t == 0 {
+                Value::Null
+            } else {
+                Value::String(saved_name(&target.def, false))
+            };
+            let (opcode, param, mode) = if m.is_list {
+                ("data_listcontents", "LIST", "list")
+            } else {
+                let mode = match m.mode {
+                    MonitorMode::Large => "large",
+                    MonitorMode::Slider { .. } => "slider",
+                    MonitorMode::Normal | MonitorMode::List => "default",
+                };
+                ("data_variable", "VARIABLE", mode)
+            };
+            let mut o = Map::new();
+            o.insert("id".into(), Value::String(id.clone()));
+            o.insert("mode".into(), json!(mode));
+            o.insert("opcode".into(), json!(opcode));
+            o.insert("params".into(), json!({ param: name }));
+            o.insert("spriteName".into(), sprite_name);
+            o.insert("value".into(), if m.is_list { json!([]) } else { json!(0) });
+            o.insert("width".into(), number(m.width));
+            o.insert("height".into(), number(m.height));
+            o.insert("x".into(), m.x.map_or(Value::Null, number));
+            o.insert("y".into(), m.y.map_or(Value::Null, number));
+            o.insert("visible".into(), Value::Bool(m.visible));
+            if !m.is_list {
+                let (min, max, discrete) = match m.mode {
+                    MonitorMode::Slider { min, max, discrete } => (min, max, discrete),
+                    _ => (0.0, 100.0, true),
+                };
+                o.insert("sliderMin".into(), number(min));
+                o.insert("sliderMax".into(), number(max));
+                o.insert("isDiscrete".into(), Value::Bool(discrete));
+            }
+            out.push(Value::Object(o));
+        }
+        out
     }
 
     // ------------------------------------------------------------------ blocks
@@ -862,6 +919,18 @@ fn primitive_code(kind: SlotKind, value: &str) -> u8 {
 
 fn is_hex_color(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A target's name in the file.
+fn saved_name(def: &ir::TargetDef, is_stage: bool) -> String {
+    if is_stage {
+        "Stage".to_string()
+    } else if def.name == "_stage_" {
+        // The one sprite name Scratch's schema forbids (it means the stage in menus).
+        "_stage_2".to_string()
+    } else {
+        def.name.clone()
+    }
 }
 
 /// A number as JSON: whole numbers without a fraction, non-finite ones as 0.

@@ -1319,6 +1319,34 @@ fn hand_made_project() -> (ir::Project, super::Sb3Assets) {
             loc: SourceLoc::None,
         },
     ];
+    let monitors = vec![
+        ir::MonitorDef {
+            target: 0,
+            index: 0,
+            is_list: false,
+            mode: ir::MonitorMode::Slider {
+                min: -1.0,
+                max: 1.0,
+                discrete: false,
+            },
+            x: Some(5.0),
+            y: Some(30.5),
+            width: 0.0,
+            height: 0.0,
+            visible: true,
+        },
+        ir::MonitorDef {
+            target: 1,
+            index: 0,
+            is_list: false,
+            mode: ir::MonitorMode::Large,
+            x: None,
+            y: None,
+            width: 0.0,
+            height: 0.0,
+            visible: false,
+        },
+    ];
     let project = ir::Project {
         targets: vec![
             ir::Target {
@@ -1332,6 +1360,7 @@ fn hand_made_project() -> (ir::Project, super::Sb3Assets) {
                 procedures: vec![proc],
             },
         ],
+        monitors,
     };
     let mut assets = super::Sb3Assets::default();
     assets.insert(
@@ -1439,4 +1468,325 @@ fn a_project_without_ids_saves_and_loads_back() {
     assert_eq!(set["fields"]["VARIABLE"][0], "mine");
     assert_eq!(set["inputs"]["VALUE"][0], 3);
     assert_eq!(json["extensions"], json!(["pen", "music"]));
+    // Monitors in Scratch's form: the variable's id, `spriteName` for a sprite's own.
+    let mine_id = json["targets"][1]["variables"]
+        .as_object()
+        .expect("vars")
+        .keys()
+        .next()
+        .expect("mine")
+        .clone();
+    assert_eq!(
+        json["monitors"],
+        json!([
+            {"id": score_id, "mode": "slider", "opcode": "data_variable",
+             "params": {"VARIABLE": "score"}, "spriteName": null, "value": 0, "width": 0,
+             "height": 0, "x": 5, "y": 30.5, "visible": true, "sliderMin": -1, "sliderMax": 1,
+             "isDiscrete": false},
+            {"id": mine_id, "mode": "large", "opcode": "data_variable",
+             "params": {"VARIABLE": "mine"}, "spriteName": "Cat", "value": 0, "width": 0,
+             "height": 0, "x": null, "y": null, "visible": false, "sliderMin": 0,
+             "sliderMax": 100, "isDiscrete": true},
+        ])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monitors
+// ---------------------------------------------------------------------------------------------
+
+/// The `monitors` array of an .sb3 file's project.json.
+fn raw_monitors(bytes: &[u8]) -> Vec<Value> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("project.json").expect("json"), &mut text)
+        .expect("read");
+    let json: Value = serde_json::from_str(&text).expect("json");
+    json["monitors"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn every_variable_and_list_monitor_of_the_fixtures_is_kept() {
+    let mut failures = Vec::new();
+    for (name, bytes) in fixtures() {
+        let (project, loaded) = load_ok(&bytes);
+        let raw = raw_monitors(&bytes);
+        if project.monitors.len() != raw.len() {
+            failures.push(format!(
+                "{name}: {} of {} monitors",
+                project.monitors.len(),
+                raw.len()
+            ));
+        }
+        if plain(&loaded.diagnostics).contains("monitor") {
+            failures.push(format!("{name}: {}", plain(&loaded.diagnostics)));
+        }
+        for (m, r) in project.monitors.iter().zip(&raw) {
+            let shown = project.monitor_name(m).expect("a monitor names a variable");
+            let param = if m.is_list { "LIST" } else { "VARIABLE" };
+            if r["params"][param] != shown || r["visible"] != m.visible {
+                failures.push(format!("{name}: {m:?} is not {r}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_sprites_list_monitors_keep_their_place_and_size() {
+    let (project, _) = load_ok(&fixture("conformance/data-operators-local.sb3"));
+    let lists = &project.targets[1].def.lists;
+    let shown: Vec<(&str, ir::MonitorDef)> = project
+        .monitors
+        .iter()
+        .map(|m| (lists[m.index as usize].name.as_str(), m.clone()))
+        .collect();
+    let list = |index, width, height, y, visible| ir::MonitorDef {
+        target: 1,
+        index,
+        is_list: true,
+        mode: ir::MonitorMode::List,
+        x: Some(4.0),
+        y: Some(y),
+        width,
+        height,
+        visible,
+    };
+    assert_eq!(
+        shown,
+        [
+            ("local", list(0, 118.0, 218.0, 96.0, true)),
+            ("answer", list(1, 114.0, 214.0, 97.0, false)),
+        ]
+    );
+    // They reach the compiled program unchanged.
+    let (program, diags) = codegen::generate(&project);
+    assert!(diags.is_empty(), "{}", plain(&diags));
+    assert_eq!(program.monitors, project.monitors);
+}
+
+/// A project.json with globals `score` (id g1) and `other` (g2), the list `things` (l1), a
+/// sprite `Cat` with its own variable `lives` (c1) and list `bag` (c2), and `monitors`.
+fn project_with_monitors(monitors: Value) -> String {
+    let mut json: Value = serde_json::from_str(&project_with(
+        json!({"g1": ["score", 0], "g2": ["other", 0]}),
+        json!({"c1": ["lives", 3]}),
+        json!({}),
+    ))
+    .expect("json");
+    json["targets"][0]["lists"] = json!({"l1": ["things", []]});
+    json["targets"][1]["name"] = json!("Cat");
+    json["targets"][1]["lists"] = json!({"c2": ["bag", [1, 2]]});
+    json["monitors"] = monitors;
+    json.to_string()
+}
+
+#[test]
+fn monitors_find_their_variable_by_id_then_by_name() {
+    let var = |id: &str, name: &str, sprite: Value| {
+        json!({"id": id, "mode": "default", "opcode": "data_variable",
+               "params": {"VARIABLE": name}, "spriteName": sprite, "value": 0,
+               "x": 10, "y": 20, "visible": true})
+    };
+    let json = project_with_monitors(json!([
+        var("g2", "renamed", Value::Null),           // by id: `other`
+        var("nope", "score", Value::Null),           // by name: `score`
+        var("c1", "lives", json!("Cat")),            // the sprite's own
+        var("g1", "score", json!("Cat")),            // a sprite's monitor of a global
+        var("c1", "lives", json!("Cat")),            // the same one again: one is enough
+        {"id": "c2", "mode": "list", "opcode": "data_listcontents", "params": {"LIST": "old"},
+         "spriteName": "Cat", "width": 120, "height": -5, "x": 600, "y": -3, "visible": false},
+        {"id": "l1", "mode": "large", "opcode": "data_listcontents", "params": {"LIST": "things"},
+         "spriteName": null, "x": null},
+        {"id": "g1", "mode": "slider", "opcode": "data_variable", "params": {"VARIABLE": "score"},
+         "spriteName": "", "sliderMin": "-5", "sliderMax": 5.5, "isDiscrete": false,
+         "x": "7", "y": true},
+    ]));
+    let loaded = load_project_json(&json);
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{}",
+        plain(&loaded.diagnostics)
+    );
+    let project = loaded.project.expect("project");
+    let m = |target, index, is_list, mode, x, y| ir::MonitorDef {
+        target,
+        index,
+        is_list,
+        mode,
+        x,
+        y,
+        width: 0.0,
+        height: 0.0,
+        visible: true,
+    };
+    use ir::MonitorMode::*;
+    let at = (Some(10.0), Some(20.0));
+    assert_eq!(
+        project.monitors,
+        [
+            m(0, 1, false, Normal, at.0, at.1),
+            m(0, 0, false, Normal, at.0, at.1),
+            m(1, 0, false, Normal, at.0, at.1),
+            // (`score` again, from the sprite: the same variable, so left out.)
+            ir::MonitorDef {
+                width: 120.0,
+                visible: false,
+                // Placed on the stage, as Scratch clamps it; a negative size is the default.
+                ..m(1, 0, true, List, Some(480.0), Some(0.0))
+            },
+            // A list monitor is a list monitor whatever its mode says; no x means "place it".
+            m(0, 0, true, List, None, None),
+        ]
+    );
+    // The slider came after a duplicate of `score`, so it is not there either: one monitor per
+    // variable, the first one wins, as the ids clash in Scratch.
+    let json = project_with_monitors(json!([
+        {"id": "g1", "mode": "slider", "opcode": "data_variable", "params": {"VARIABLE": "score"},
+         "spriteName": "", "sliderMin": "-5", "sliderMax": 5.5, "isDiscrete": false,
+         "x": "7", "y": true},
+    ]));
+    let project = load_project_json(&json).project.expect("project");
+    assert_eq!(
+        project.monitors,
+        [m(
+            0,
+            0,
+            false,
+            Slider {
+                min: -5.0,
+                max: 5.5,
+                discrete: false
+            },
+            Some(7.0),
+            None
+        )]
+    );
+}
+
+#[test]
+fn reporter_and_broken_monitors_are_left_out_with_a_warning() {
+    let json = project_with_monitors(json!([
+        {"id": "Cat_xposition", "mode": "default", "opcode": "motion_xposition", "params": {},
+         "spriteName": "Cat", "x": 5, "y": 5, "visible": true},
+        {"id": "timer", "mode": "large", "opcode": "sensing_timer", "params": {},
+         "spriteName": null, "visible": true},
+        // Hidden: nobody sees it go, so no word about it.
+        {"id": "answer", "opcode": "sensing_answer", "visible": false},
+        "not a monitor", 7, null, [],
+        {"opcode": "data_variable", "params": {"VARIABLE": "nothing"}, "visible": true},
+        {"id": "c1", "opcode": "data_variable", "params": {"VARIABLE": "lives"},
+         "spriteName": "Dog"},
+        {"id": "g1", "opcode": "data_variable", "params": "score", "x": {}, "width": []},
+    ]));
+    let loaded = load_project_json(&json);
+    assert!(!loaded.has_errors(), "{}", plain(&loaded.diagnostics));
+    let project = loaded.project.expect("project");
+    // Only the last one: `score` by its id, with the broken fields as their defaults.
+    assert_eq!(project.monitors.len(), 1);
+    assert_eq!(project.monitors[0].index, 0);
+    assert_eq!(project.monitors[0].x, None);
+    let warnings = plain(&loaded.diagnostics);
+    assert!(
+        warnings.contains("\"motion_xposition\", \"sensing_timer\"")
+            && !warnings.contains("sensing_answer"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("6 monitors of this project"),
+        "{warnings}"
+    );
+    let zh: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.to_plain(Lang::ZhCn))
+        .collect();
+    assert!(zh.iter().all(|d| d.contains("监视器")), "{zh:?}");
+}
+
+#[test]
+fn a_hostile_monitors_array_is_capped_and_never_panics() {
+    // Far too many entries: read up to the limit, the rest skipped unread.
+    let many: Vec<Value> = (0..100_000)
+        .map(|i| {
+            json!({"id": format!("m{i}"), "opcode": "data_variable",
+                   "params": {"VARIABLE": "score"}, "visible": i % 2 == 0})
+        })
+        .collect();
+    let loaded = load_project_json(&project_with_monitors(Value::Array(many)));
+    let project = loaded.project.expect("project");
+    assert_eq!(project.monitors.len(), 1, "one monitor per variable");
+    assert!(
+        plain(&loaded.diagnostics).contains(&format!(
+            "{} monitors of this project",
+            100_000 - super::raw::MAX_MONITORS
+        )),
+        "{}",
+        plain(&loaded.diagnostics)
+    );
+    // Wrong shapes for the whole array or its fields.
+    for monitors in [
+        json!({}),
+        json!("monitors"),
+        json!(12),
+        json!(null),
+        json!(true),
+        json!({"0": {"opcode": "data_variable"}}),
+        json!([{"opcode": ["data_variable"], "params": [1], "spriteName": {"a": 1},
+                "mode": 3, "sliderMin": "x", "isDiscrete": "yes", "visible": "no"}]),
+        json!([{"opcode": "data_variable", "id": 5, "params": {"VARIABLE": ["score"]}}]),
+        json!([{"opcode": "data_variable", "params": {"VARIABLE": "score"},
+                "x": 1e308, "y": -1e308, "width": 1e308, "sliderMin": 1e308}]),
+    ] {
+        let loaded = load_project_json(&project_with_monitors(monitors.clone()));
+        assert!(
+            !loaded.has_errors(),
+            "{monitors}: {}",
+            plain(&loaded.diagnostics)
+        );
+        let project = loaded.project.expect("project");
+        let (_, diags) = codegen::generate(&project);
+        assert!(diags.is_empty(), "{monitors}: {}", plain(&diags));
+        let json = save_project_json(&project, &super::Sb3Assets::default());
+        let again = load_project_json(&json);
+        assert_eq!(again.project.map(|p| p.monitors), Some(project.monitors));
+    }
+}
+
+#[test]
+fn monitors_survive_save_and_load() {
+    let json = project_with_monitors(json!([
+        {"id": "c2", "mode": "list", "opcode": "data_listcontents", "params": {"LIST": "bag"},
+         "spriteName": "Cat", "width": 120, "height": 200, "x": 300, "y": 10, "visible": true},
+        {"id": "g2", "mode": "slider", "opcode": "data_variable", "params": {"VARIABLE": "other"},
+         "spriteName": null, "x": 5, "y": 5, "visible": true, "sliderMin": 0.5,
+         "sliderMax": 2, "isDiscrete": false},
+        {"id": "c1", "mode": "large", "opcode": "data_variable", "params": {"VARIABLE": "lives"},
+         "spriteName": "Cat", "visible": false},
+    ]));
+    let first = load_project_json(&json).project.expect("project");
+    assert_eq!(first.monitors.len(), 3);
+    let saved = save(&first, &super::Sb3Assets::default());
+    let again = load(&saved);
+    assert!(
+        again.diagnostics.is_empty(),
+        "{}",
+        plain(&again.diagnostics)
+    );
+    let second = again.project.expect("project");
+    assert_eq!(second.monitors, first.monitors);
+    // The ids of the file are kept, so Scratch links each monitor to its variable.
+    let raw = raw_monitors(&saved);
+    let ids: Vec<&str> = raw.iter().map(|m| m["id"].as_str().unwrap_or("")).collect();
+    assert_eq!(ids, ["c2", "g2", "c1"]);
+    assert_eq!(raw[0]["spriteName"], "Cat");
+    assert_eq!(raw[0]["value"], json!([]));
+    assert!(raw[0].get("sliderMin").is_none(), "lists have no slider");
+    // A sprite Scratch's schema would reject by name is renamed, and so is its monitors' owner.
+    let mut renamed = first.clone();
+    renamed.targets[1].def.name = "_stage_".into();
+    let raw = raw_monitors(&save(&renamed, &super::Sb3Assets::default()));
+    assert_eq!(raw[0]["spriteName"], "_stage_2");
+    let back = load(&save(&renamed, &super::Sb3Assets::default()));
+    assert_eq!(back.project.expect("project").monitors, first.monitors);
 }

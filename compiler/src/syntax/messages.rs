@@ -543,8 +543,8 @@ pub fn unknown_directive(span: Span, word: &str) -> Diagnostic {
         format!("我不认识“#{}”。", short(word)),
     )
     .with_hint(m(
-        "Use #stage, #sprite, #variable, #list, #costume, #backdrop or #sound.",
-        "可以用 #舞台、#角色、#变量、#列表、#造型、#背景 或 #声音。",
+        "Use #stage, #sprite, #variable, #list, #monitor, #costume, #backdrop or #sound.",
+        "可以用 #舞台、#角色、#变量、#列表、#监视器、#造型、#背景 或 #声音。",
     ))
 }
 
@@ -614,6 +614,97 @@ pub fn shadows_global(span: Span, name: &str) -> Diagnostic {
         ),
     )
     .with_hint(m("Give it a different name.", "换一个名字。"))
+}
+
+// ------------------------------------------------------------------------------ monitors
+
+fn monitor_hint() -> Message {
+    m(
+        "Write #monitor NAME and then any of: normal, large, slider 0..100, list, x=5 y=5, w=100 h=200, hidden.",
+        "写 #监视器 名字，后面可以加：正常、大字、滑杆 0..100、列表、x=5 y=5、宽=100 高=200、隐藏。",
+    )
+}
+
+pub fn monitor_bad_word(span: Span, word: &str) -> Diagnostic {
+    err(
+        span,
+        format!("I don't understand “{}” in a #monitor line.", short(word)),
+        format!("我看不懂 #监视器 这一行里的“{}”。", short(word)),
+    )
+    .with_hint(monitor_hint())
+}
+
+pub fn monitor_bad_value(span: Span, key: &str, value: &str) -> Diagnostic {
+    err(
+        span,
+        format!("“{}” is not a good value for {key} in a #monitor line.", short(value)),
+        format!("“{}”不是 #监视器 里 {key} 可以用的值。", short(value)),
+    )
+    .with_hint(m(
+        "x goes from 0 to 480 and y from 0 to 360 (pixels from the stage's top-left corner); w and h are sizes in pixels; a slider's range looks like 0..100.",
+        "x 从 0 到 480，y 从 0 到 360（从舞台左上角数起的像素）；宽、高是像素大小；滑杆的范围写成 0..100 这样。",
+    ))
+}
+
+pub fn monitor_unknown(span: Span, name: &str, list: bool, similar: &[String]) -> Diagnostic {
+    let d = err(
+        span,
+        format!(
+            "There is no variable or list called “{}” to show in a monitor.",
+            short(name)
+        ),
+        format!(
+            "没有叫“{}”的变量或列表，所以没法显示它的监视器。",
+            short(name)
+        ),
+    );
+    match similar_hint(similar) {
+        Some(h) => d.with_hint(h),
+        None if list => d.with_hint(m(
+            format!("Add the line “#list {name}” to this section to make the list."),
+            format!("在这一部分加一行“#列表 {name}”来建立这个列表。"),
+        )),
+        None => d.with_hint(m(
+            format!("Add the line “#variable {name} = 0” to this section to make the variable."),
+            format!("在这一部分加一行“#变量 {name} = 0”来建立这个变量。"),
+        )),
+    }
+}
+
+pub fn monitor_wrong_kind(span: Span, name: &str, wanted_list: bool) -> Diagnostic {
+    if wanted_list {
+        err(
+            span,
+            format!("“{}” is a variable, not a list.", short(name)),
+            format!("“{}”是变量，不是列表。", short(name)),
+        )
+        .with_hint(m(
+            "A variable's monitor is normal, large or slider; remove “list”.",
+            "变量的监视器可以是 正常、大字 或 滑杆；把“列表”去掉。",
+        ))
+    } else {
+        err(
+            span,
+            format!(
+                "“{}” is a list: its monitor always shows the whole list.",
+                short(name)
+            ),
+            format!("“{}”是列表：它的监视器总是显示整个列表。", short(name)),
+        )
+        .with_hint(m(
+            "Normal, large and slider are for variables; remove it (or write list).",
+            "正常、大字、滑杆 是给变量用的；把它去掉（或者写“列表”）。",
+        ))
+    }
+}
+
+pub fn monitor_twice(span: Span, name: &str) -> Diagnostic {
+    err(
+        span,
+        format!("“{}” already has a monitor.", short(name)),
+        format!("“{}”已经有一个监视器了。", short(name)),
+    )
+    .with_hint(m("Keep one #monitor line for it.", "只保留一行 #监视器。"))
 }
 
 pub fn too_many_problems(span: Span, more: usize) -> Diagnostic {

@@ -14,6 +14,7 @@
 //! #costume cat-a = cat-a.svg
 //! #sound pop = pop.wav
 //! #variable lives = 3                 inside a #sprite section: the sprite's own
+//! #monitor lives large x=5 y=5        a monitor on the stage: normal, large, slider 0..10, hidden
 //!
 //! when green flag clicked             a hat starts a script; a blank line ends it
 //! forever
@@ -130,6 +131,7 @@ pub fn parse(source: &str) -> (ir::Project, Vec<Diagnostic>) {
     }
     let (code, run_diags) = result.unwrap_or_default();
     diags.extend(run_diags);
+    let monitors = project::resolve_monitors(scan.monitors, &defs, &mut diags);
 
     let targets = defs
         .into_iter()
@@ -155,5 +157,5 @@ pub fn parse(source: &str) -> (ir::Project, Vec<Diagnostic>) {
         };
         diags.push(messages::too_many_problems(span, more));
     }
-    (ir::Project { targets }, diags)
+    (ir::Project { targets, monitors }, diags)
 }

@@ -8,7 +8,8 @@
 
 use std::fmt::Write;
 
-use starling_runtime::program::{RotationStyle, TargetDef};
+use starling_runtime::program::{MonitorDef, RotationStyle, TargetDef};
+use starling_runtime::stage::MonitorMode;
 use starling_runtime::value::{number_to_string, Value};
 
 use crate::catalog::{option_label, render_template, Lang, Shape, SlotKind};
@@ -20,8 +21,13 @@ use super::matcher::{fits, index, normalize, Place};
 /// Writes a project as text in `lang`.
 pub fn print(project: &ir::Project, lang: Lang) -> String {
     let mut out = String::new();
-    for target in &project.targets {
-        print_target(&mut out, target, lang);
+    for (ti, target) in project.targets.iter().enumerate() {
+        let monitors: Vec<&MonitorDef> = project
+            .monitors
+            .iter()
+            .filter(|m| m.target as usize == ti)
+            .collect();
+        print_target(&mut out, target, &monitors, lang);
     }
     out
 }
@@ -30,7 +36,7 @@ fn zh(lang: Lang) -> bool {
     lang == Lang::ZhCn
 }
 
-fn print_target(out: &mut String, target: &Target, lang: Lang) {
+fn print_target(out: &mut String, target: &Target, monitors: &[&MonitorDef], lang: Lang) {
     let def = &target.def;
     if !out.is_empty() {
         out.push('\n');
@@ -64,7 +70,7 @@ fn print_target(out: &mut String, target: &Target, lang: Lang) {
         }
         out.push('\n');
     }
-    for v in &def.variables {
+    for (vi, v) in def.variables.iter().enumerate() {
         let _ = write!(out, "{variable_kw} {}", quote_name(&v.name));
         match &v.initial {
             Value::Num(n) if *n == 0.0 && n.is_sign_positive() => {}
@@ -79,8 +85,14 @@ fn print_target(out: &mut String, target: &Target, lang: Lang) {
             }
         }
         out.push('\n');
+        for m in monitors
+            .iter()
+            .filter(|m| !m.is_list && m.index as usize == vi)
+        {
+            print_monitor(out, &v.name, m, false, lang);
+        }
     }
-    for l in &def.lists {
+    for (li, l) in def.lists.iter().enumerate() {
         let _ = write!(out, "{list_kw} {}", quote_name(&l.name));
         if !l.initial.is_empty() {
             out.push_str(" =");
@@ -89,6 +101,14 @@ fn print_target(out: &mut String, target: &Target, lang: Lang) {
             }
         }
         out.push('\n');
+        // Without `list` the name would mean the section's variable of the same name.
+        let clash = def.variables.iter().any(|v| v.name == l.name);
+        for m in monitors
+            .iter()
+            .filter(|m| m.is_list && m.index as usize == li)
+        {
+            print_monitor(out, &l.name, m, clash, lang);
+        }
     }
     let printer = Printer { target, lang };
     for (i, proc) in target.procedures.iter().enumerate() {
@@ -101,6 +121,57 @@ fn print_target(out: &mut String, target: &Target, lang: Lang) {
             printer.stmt(out, hat, 0);
         }
         printer.body(out, &script.body, 0);
+    }
+}
+
+/// `#monitor NAME [list] [large | slider MIN..MAX] [x=… y=…] [w=… h=…] [hidden]`.
+fn print_monitor(out: &mut String, name: &str, m: &MonitorDef, say_list: bool, lang: Lang) {
+    let z = zh(lang);
+    out.push_str(if z { "#监视器 " } else { "#monitor " });
+    out.push_str(&quote_word(name));
+    if m.is_list {
+        if say_list {
+            out.push_str(if z { " 列表" } else { " list" });
+        }
+    } else {
+        match m.mode {
+            MonitorMode::Large => out.push_str(if z { " 大字" } else { " large" }),
+            MonitorMode::Slider { min, max, discrete } => {
+                let a = number_to_string(min);
+                let mut b = number_to_string(max);
+                if !discrete && !a.contains('.') && !b.contains('.') {
+                    // A decimal point is what makes a slider move in fractions.
+                    b = with_decimal_point(&b);
+                }
+                let _ = write!(out, " {} {a}..{b}", if z { "滑杆" } else { "slider" });
+            }
+            MonitorMode::Normal | MonitorMode::List => {}
+        }
+    }
+    let (w_key, h_key) = if z { ("宽", "高") } else { ("w", "h") };
+    if let Some(x) = m.x {
+        let _ = write!(out, " x={}", number_to_string(x));
+    }
+    if let Some(y) = m.y {
+        let _ = write!(out, " y={}", number_to_string(y));
+    }
+    if m.width != 0.0 {
+        let _ = write!(out, " {w_key}={}", number_to_string(m.width));
+    }
+    if m.height != 0.0 {
+        let _ = write!(out, " {h_key}={}", number_to_string(m.height));
+    }
+    if !m.visible {
+        out.push_str(if z { " 隐藏" } else { " hidden" });
+    }
+    out.push('\n');
+}
+
+/// `100` → `100.0`, `1e+21` → `1.0e+21`: the same number, written with a decimal point.
+fn with_decimal_point(n: &str) -> String {
+    match n.find('e') {
+        Some(e) => format!("{}.0{}", &n[..e], &n[e..]),
+        None => format!("{n}.0"),
     }
 }
 

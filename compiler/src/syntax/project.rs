@@ -4,8 +4,16 @@
 //! Lines are grouped by the target whose section they are in. Lines before any `#sprite` or
 //! `#stage` header form the preamble: in a bare snippet (no headers at all) the preamble is the
 //! one sprite `Sprite1`; otherwise it belongs to the stage.
+//!
+//! `#monitor` lines are read here but resolved by [`resolve_monitors`] once every variable is
+//! known (including the ones a snippet declares by using them).
 
-use starling_runtime::program::{CostumeDef, ListDef, RotationStyle, SoundDef, TargetDef, VarDef};
+use std::collections::{HashMap, HashSet};
+
+use starling_runtime::program::{
+    CostumeDef, ListDef, MonitorDef, RotationStyle, SoundDef, TargetDef, VarDef,
+};
+use starling_runtime::stage::MonitorMode;
 use starling_runtime::value::{js_string_to_number, Value};
 
 use crate::diag::Diagnostic;
@@ -17,6 +25,37 @@ use super::parser::parse_lines;
 
 /// Brackets nested deeper than this on one line are refused before parsing.
 pub const MAX_BRACKET_DEPTH: usize = 64;
+
+/// The stage's size in pixels: a monitor's `x=` and `y=` are inside it.
+const STAGE_WIDTH: f64 = 480.0;
+const STAGE_HEIGHT: f64 = 360.0;
+
+/// How many words of a `#monitor` line's unquoted name are tried as a shorter name when the
+/// whole one is unknown.
+const MAX_NAME_SPLITS: usize = 8;
+
+/// A `#monitor` line as written, resolved by [`resolve_monitors`].
+#[derive(Debug, Clone)]
+pub struct MonitorLine {
+    /// The target whose section the line is in (an index into [`Scan::targets`]).
+    pub target: usize,
+    pub name: String,
+    pub name_span: Span,
+    /// For an unquoted name of several words: after each word but the last, the length of the
+    /// name so far and the next word (text and span). If the whole name is unknown but a
+    /// shorter one is known, that next word is the mistake (`#monitor score huge`).
+    pub splits: Vec<(usize, String, Span)>,
+    /// `Some(true)` when `list` was written, `Some(false)` when a variable's mode was (`normal`,
+    /// `large`, `slider`), `None` when neither: the name decides.
+    pub kind: Option<bool>,
+    /// The mode if the name is a variable.
+    pub mode: MonitorMode,
+    pub x: Option<f64>,
+    pub y: Option<f64>,
+    pub width: f64,
+    pub height: f64,
+    pub visible: bool,
+}
 
 /// One line of a target's section, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +77,10 @@ pub struct TargetScan {
     pub var_spans: Vec<Span>,
     /// `costume=` of the header, resolved once all costumes are known.
     pub costume_pick: Option<(String, Span)>,
+    /// The names in `def.variables` and `def.lists`, to find a name declared twice in
+    /// constant time.
+    var_names: HashSet<String>,
+    list_names: HashSet<String>,
 }
 
 impl TargetScan {
@@ -47,6 +90,8 @@ impl TargetScan {
             items: Vec::new(),
             var_spans: Vec::new(),
             costume_pick: None,
+            var_names: HashSet::new(),
+            list_names: HashSet::new(),
         }
     }
 }
@@ -58,6 +103,8 @@ pub struct Scan<'s> {
     pub targets: Vec<TargetScan>,
     /// No `#sprite`/`#stage` header: a one-sprite program with automatic variables.
     pub bare: bool,
+    /// The `#monitor` lines, in file order.
+    pub monitors: Vec<MonitorLine>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -76,6 +123,7 @@ pub fn scan(src: &str) -> Scan<'_> {
         sprites: Vec::new(),
         section: Section::Preamble,
         headers: false,
+        monitors: Vec::new(),
         diags: Vec::new(),
     };
     let mut lexed: Vec<(LexedLine<'_>, Span)> = Vec::new();
@@ -120,6 +168,8 @@ struct State {
     sprites: Vec<TargetScan>,
     section: Section,
     headers: bool,
+    /// `#monitor` lines with the section they were written in.
+    monitors: Vec<(Section, MonitorLine)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -234,6 +284,40 @@ fn number(v: &str) -> Option<f64> {
     (!v.trim().is_empty() && n.is_finite()).then_some(n)
 }
 
+/// A word of a `#monitor` line that is not part of the name: a mode, `hidden` or `key=value`.
+fn is_monitor_option(word: &str) -> bool {
+    word.contains('=')
+        || matches!(
+            word.to_lowercase().as_str(),
+            "normal"
+                | "default"
+                | "正常"
+                | "正常显示"
+                | "large"
+                | "big"
+                | "大字"
+                | "大字显示"
+                | "slider"
+                | "滑杆"
+                | "滑块"
+                | "list"
+                | "列表"
+                | "hidden"
+                | "隐藏"
+        )
+}
+
+/// A slider's range `MIN..MAX`. As in Scratch's "change slider range" dialog, the slider moves
+/// in whole steps unless either number is written with a decimal point.
+fn slider_range(text: &str) -> Option<MonitorMode> {
+    let (a, b) = text.split_once("..")?;
+    Some(MonitorMode::Slider {
+        min: number(a)?,
+        max: number(b)?,
+        discrete: !a.contains('.') && !b.contains('.'),
+    })
+}
+
 impl State {
     fn current(&mut self) -> &mut TargetScan {
         match self.section {
@@ -295,7 +379,7 @@ impl State {
                 } else {
                     self.current()
                 };
-                if target.def.variables.iter().any(|v| v.name == name) {
+                if !target.var_names.insert(name.clone()) {
                     self.diags
                         .push(msg::duplicate_name(span, "variable", "变量", &name));
                     return;
@@ -326,7 +410,7 @@ impl State {
                 } else {
                     self.current()
                 };
-                if target.def.lists.iter().any(|l| l.name == name) {
+                if !target.list_names.insert(name.clone()) {
                     self.diags
                         .push(msg::duplicate_name(span, "list", "列表", &name));
                     return;
@@ -371,11 +455,145 @@ impl State {
                 };
                 self.current().def.sounds.push(sound);
             }
+            "monitor" | "监视器" => {
+                let words = dir_words(rest, rest_offset);
+                if words.is_empty() {
+                    self.diags.push(msg::directive_needs_name(span, keyword));
+                    return;
+                }
+                if let Some(line) = self.monitor(rest, rest_offset, &words) {
+                    self.monitors.push((self.section, line));
+                }
+            }
             _ => {
                 let word_span = Span::new(offset, offset + 1 + kw_len);
                 self.diags.push(msg::unknown_directive(word_span, keyword));
             }
         }
+    }
+
+    /// Reads `#monitor NAME [mode] [x=… y=…] [w=… h=…] [hidden]`. The name is the first word
+    /// and, unless that is quoted, the words after it up to the first option, so
+    /// `#monitor my score large` shows `my score`. `None` after a mistake (reported).
+    fn monitor(
+        &mut self,
+        rest: &str,
+        rest_offset: usize,
+        words: &[DirWord],
+    ) -> Option<MonitorLine> {
+        let first = &words[0];
+        let raw_start = first.span.start - rest_offset;
+        let quoted = rest[raw_start..].starts_with(['"', '[']);
+        let mut name_end = 1;
+        if !quoted {
+            while name_end < words.len() && !is_monitor_option(&words[name_end].text) {
+                name_end += 1;
+            }
+        }
+        let name_span = first.span.to(words[name_end - 1].span);
+        let name = if name_end == 1 {
+            first.text.clone()
+        } else {
+            rest[raw_start..name_span.end - rest_offset].to_string()
+        };
+        // Only the first few words are tried as a shorter name, to keep a line of a million
+        // words linear.
+        let splits = (1..name_end.min(MAX_NAME_SPLITS + 1))
+            .map(|k| {
+                let len = words[k - 1].span.end - first.span.start;
+                (len, words[k].text.clone(), words[k].span)
+            })
+            .collect();
+        let mut line = MonitorLine {
+            target: 0,
+            name,
+            name_span,
+            splits,
+            kind: None,
+            mode: MonitorMode::Normal,
+            x: None,
+            y: None,
+            width: 0.0,
+            height: 0.0,
+            visible: true,
+        };
+        let mut ok = true;
+        let mut i = name_end;
+        while i < words.len() {
+            let w = &words[i];
+            i += 1;
+            let lower = w.text.to_lowercase();
+            match lower.as_str() {
+                "normal" | "default" | "正常" | "正常显示" => {
+                    line.kind = Some(false);
+                    line.mode = MonitorMode::Normal;
+                }
+                "large" | "big" | "大字" | "大字显示" => {
+                    line.kind = Some(false);
+                    line.mode = MonitorMode::Large;
+                }
+                "slider" | "滑杆" | "滑块" => {
+                    line.kind = Some(false);
+                    let mut mode = MonitorMode::Slider {
+                        min: 0.0,
+                        max: 100.0,
+                        discrete: true,
+                    };
+                    if let Some(range) = words.get(i).filter(|r| r.text.contains("..")) {
+                        i += 1;
+                        match slider_range(&range.text) {
+                            Some(m) => mode = m,
+                            None => {
+                                self.diags.push(msg::monitor_bad_value(
+                                    range.span,
+                                    &w.text,
+                                    &range.text,
+                                ));
+                                ok = false;
+                            }
+                        }
+                    }
+                    line.mode = mode;
+                }
+                "list" | "列表" => line.kind = Some(true),
+                "hidden" | "隐藏" => line.visible = false,
+                _ => {
+                    let Some((key, value)) = w.text.split_once('=') else {
+                        self.diags.push(msg::monitor_bad_word(w.span, &w.text));
+                        ok = false;
+                        continue;
+                    };
+                    let key_l = key.trim().to_lowercase();
+                    let value = value.trim();
+                    let good = match key_l.as_str() {
+                        "x" => number(value)
+                            .filter(|n| (0.0..=STAGE_WIDTH).contains(n))
+                            .map(|n| line.x = Some(n)),
+                        "y" => number(value)
+                            .filter(|n| (0.0..=STAGE_HEIGHT).contains(n))
+                            .map(|n| line.y = Some(n)),
+                        "w" | "width" | "宽" | "宽度" => {
+                            number(value).filter(|n| *n >= 0.0).map(|n| line.width = n)
+                        }
+                        "h" | "height" | "高" | "高度" => {
+                            number(value).filter(|n| *n >= 0.0).map(|n| line.height = n)
+                        }
+                        "visible" | "shown" | "显示" => yes_no(value).map(|b| line.visible = b),
+                        _ => {
+                            self.diags.push(msg::monitor_bad_word(w.span, &w.text));
+                            ok = false;
+                            continue;
+                        }
+                    };
+                    if good.is_none() {
+                        self.diags
+                            .push(msg::monitor_bad_value(w.span, key.trim(), value));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        ok.then_some(line)
     }
 
     /// `key=value` properties of a `#sprite` or `#stage` header.
@@ -456,7 +674,7 @@ impl State {
             targets.push(stage);
         }
         targets.append(&mut self.sprites);
-        let globals: Vec<String> = targets[0]
+        let globals: HashSet<String> = targets[0]
             .def
             .variables
             .iter()
@@ -477,11 +695,141 @@ impl State {
                 }
             }
         }
+        let monitors = self
+            .monitors
+            .into_iter()
+            .map(|(section, mut line)| {
+                line.target = match section {
+                    Section::Preamble if bare => 1,
+                    Section::Preamble | Section::Stage => 0,
+                    Section::Sprite(i) => i + 1,
+                };
+                line
+            })
+            .collect();
         Scan {
             lines,
             targets,
             bare,
+            monitors,
             diags: self.diags,
         }
     }
+}
+
+/// Finds the variable or list each `#monitor` line shows: the section's own first, then the
+/// global ones; a variable before a list of the same name unless `list` was written. Reports
+/// unknown names, the wrong kind (`large` for a list) and a second monitor of the same thing.
+/// The monitors come back sorted by target, variables before lists, in declaration order (the
+/// order the printer writes them).
+pub fn resolve_monitors(
+    lines: Vec<MonitorLine>,
+    defs: &[TargetDef],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<MonitorDef> {
+    /// Name → first index, for one target's variables or lists.
+    fn index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
+        let mut map = HashMap::new();
+        for (i, n) in names.enumerate() {
+            map.entry(n).or_insert(i as u32);
+        }
+        map
+    }
+    let vars: Vec<HashMap<&str, u32>> = defs
+        .iter()
+        .map(|d| index(d.variables.iter().map(|v| v.name.as_str())))
+        .collect();
+    let lists: Vec<HashMap<&str, u32>> = defs
+        .iter()
+        .map(|d| index(d.lists.iter().map(|l| l.name.as_str())))
+        .collect();
+    // Finding close names for hints compares with every name in sight; past this many
+    // comparisons the hints are left out so that a huge broken file stays fast.
+    let mut hint_budget: usize = 200_000;
+    let mut out: Vec<MonitorDef> = Vec::new();
+    let mut seen: HashSet<(u32, bool, u32)> = HashSet::new();
+    for line in lines {
+        let mut owners = vec![line.target];
+        if line.target != 0 {
+            owners.push(0);
+        }
+        let find = |name: &str, is_list: bool| {
+            owners.iter().find_map(|&t| {
+                let map = if is_list { lists.get(t) } else { vars.get(t) }?;
+                map.get(name).map(|&i| (t as u32, i))
+            })
+        };
+        let find_any = |name: &str| {
+            owners.iter().find_map(|&t| {
+                let t32 = t as u32;
+                vars.get(t)?
+                    .get(name)
+                    .map(|&i| (t32, i, false))
+                    .or_else(|| lists.get(t)?.get(name).map(|&i| (t32, i, true)))
+            })
+        };
+        let name = line.name.as_str();
+        let found = match line.kind {
+            Some(k) => find(name, k).map(|(t, i)| (t, i, k)),
+            None => find_any(name),
+        };
+        let Some((target, index, is_list)) = found else {
+            let shorter = line
+                .splits
+                .iter()
+                .rev()
+                .find(|(len, _, _)| name.get(..*len).and_then(find_any).is_some());
+            if let Some((_, word, span)) = shorter {
+                diags.push(msg::monitor_bad_word(*span, word));
+            } else if let Some(wanted_list) = line.kind.filter(|&k| find(name, !k).is_some()) {
+                diags.push(msg::monitor_wrong_kind(line.name_span, name, wanted_list));
+            } else {
+                let in_sight: usize = owners
+                    .iter()
+                    .filter_map(|&t| defs.get(t))
+                    .map(|d| d.variables.len() + d.lists.len())
+                    .sum();
+                // (A very long name is no typo of a short one, and comparing it costs its length.)
+                let similar = if diags.len() < super::MAX_DIAGNOSTICS
+                    && in_sight <= hint_budget
+                    && name.len() <= 200
+                {
+                    hint_budget -= in_sight;
+                    let names = owners.iter().filter_map(|&t| defs.get(t)).flat_map(|d| {
+                        d.variables
+                            .iter()
+                            .map(|v| v.name.as_str())
+                            .chain(d.lists.iter().map(|l| l.name.as_str()))
+                    });
+                    super::matcher::similar_names(name, names)
+                } else {
+                    Vec::new()
+                };
+                let list = line.kind == Some(true);
+                diags.push(msg::monitor_unknown(line.name_span, name, list, &similar));
+            }
+            continue;
+        };
+        if !seen.insert((target, is_list, index)) {
+            diags.push(msg::monitor_twice(line.name_span, name));
+            continue;
+        }
+        out.push(MonitorDef {
+            target,
+            index,
+            is_list,
+            mode: if is_list {
+                MonitorMode::List
+            } else {
+                line.mode
+            },
+            x: line.x,
+            y: line.y,
+            width: line.width,
+            height: line.height,
+            visible: line.visible,
+        });
+    }
+    out.sort_by_key(|m| (m.target, m.is_list, m.index));
+    out
 }

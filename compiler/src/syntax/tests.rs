@@ -7,7 +7,7 @@ use super::*;
 use crate::catalog::Lang;
 use crate::diag::{Severity, SourceLoc};
 
-use crate::ir::{Arg, Block, Expr, Project, VarRef};
+use crate::ir::{Arg, Block, Expr, MonitorDef, MonitorMode, Project, VarRef};
 use starling_runtime::isa::LOCAL;
 
 fn block_text(b: &Block) -> String {
@@ -1185,6 +1185,16 @@ fn syntax_odd_inputs_do_not_panic() {
         "when [timer v] > > (1)",
         "\t\t\t",
         "\u{3000}移动\u{3000}(1)\u{3000}步",
+        "#monitor",
+        "#monitor \"",
+        "#monitor [",
+        "#monitor x slider",
+        "#monitor x slider ..",
+        "#monitor x slider 1..2..3",
+        "#monitor x x= y== =",
+        "#variable x\n#monitor x slider 1e400..5 x=NaN w=-1",
+        "#variable 猫\n#监视器 猫 滑杆 0..１０ 宽=Infinity",
+        "#list l\n#monitor \"l\" list list list hidden 隐藏",
         &long_word,
     ];
     for src in inputs {
@@ -1387,7 +1397,11 @@ const ROUND_TRIP: &[&str] = &[
     "when [timer v] > (10)\nwhen I receive [game over v]\nbroadcast (go v) and wait\nwhen backdrop switches to [Night Sky v]\nwhen [a v] key pressed\nwhen I start as a clone\ndelete this clone\nwhen this sprite clicked\nask [What's your name?] and wait\nsay (answer)\nset drag mode [not draggable v]\ngo [backward v] (2) layers\ngo to [back v] layer",
     "if <> then\nelse\nend\nrepeat until <<(a) > (1)> or <(a) < (-1)>>\nend\nsay (join [a] (letter (1) of [abc]))\nsay ((10) mod (3))\nsay (current [year v])\nsay (days since 2000)\nset [a v] to (1)",
     "#variable score = 0\n#variable name = \"Ada Lovelace\"\n#variable blank = []\n#variable spaced = [ x ]\n#list fruits = [apple] [banana split] [3] [a \\] b]\n#list empty\n#backdrop sky = sky.svg\n#stage tempo=90 volume=50 backdrop=night\n#backdrop night = night.png\n#sound theme = theme.mp3\nwhen flag clicked\nset [score v] to (0)\n#sprite \"Big Cat\" x=10 y=-20 direction=45 size=50 visible=no draggable=yes rotation=left-right costume=cat-b\n#costume cat-a = cat-a.svg\n#costume cat-b\n#sound pop = pop.wav\n#variable lives = 3\n#variable \"a = b\" = c\nwhen flag clicked\nchange [lives v] by (-1)\nsay (a = b)\n#sprite Dog rotation=don't-rotate\n#variable lives\nwhen this sprite clicked\nsay (lives)",
+    MONITORS,
 ];
+
+/// Monitors of every kind, in both sections, written in different ways.
+const MONITORS: &str = "#variable score = 0\n#monitor score large x=5 y=5\n#variable speed\n#variable level\n#list things = [a]\n#monitor things list x=300 y=0 w=120 h=200\n#variable things\n#monitor things slider -10..10\n#monitor speed 滑杆 0..1.5 hidden\n#sprite Cat\n#variable \"my lives\" = 3\n#monitor my lives\n#list things\n#monitor things 列表 y=100 隐藏\n#sprite Dog\n#monitor level 大字 显示=否";
 
 #[test]
 fn syntax_print_round_trips() {
@@ -1435,6 +1449,10 @@ fn check_invariants(p: &Project) {
     use crate::catalog::SlotKind;
     let stage = &p.targets[0].def;
     assert!(stage.is_stage);
+    for m in &p.monitors {
+        assert!(p.monitor_name(m).is_some(), "{m:?}");
+        assert_eq!(m.is_list, m.mode == crate::ir::MonitorMode::List, "{m:?}");
+    }
     for t in &p.targets {
         let slot_ok = |r: &VarRef, list: bool| {
             let (local, i) = (r.slot & LOCAL != 0, (r.slot & !LOCAL) as usize);
@@ -1772,4 +1790,226 @@ set pen size to (5)";
     assert!(d.is_empty(), "{:#?}", errors(&d));
     let script = &p.targets[1].scripts[0];
     assert_eq!(script.body.len(), 22, "{}", dump(&p));
+}
+
+// ============================================================================================
+// Monitors (`#monitor`)
+// ============================================================================================
+
+fn monitor(target: u32, index: u32, is_list: bool, mode: MonitorMode) -> MonitorDef {
+    MonitorDef {
+        target,
+        index,
+        is_list,
+        mode,
+        x: None,
+        y: None,
+        width: 0.0,
+        height: 0.0,
+        visible: true,
+    }
+}
+
+#[test]
+fn syntax_monitors() {
+    let (p, d) = parse(MONITORS);
+    assert!(d.is_empty(), "{:#?}", errors(&d));
+    use MonitorMode::*;
+    let slider = |min, max, discrete| Slider { min, max, discrete };
+    assert_eq!(
+        p.monitors,
+        [
+            // Sorted by target, variables before lists, in declaration order.
+            MonitorDef {
+                x: Some(5.0),
+                y: Some(5.0),
+                ..monitor(0, 0, false, Large)
+            },
+            MonitorDef {
+                visible: false,
+                // A decimal point makes the slider move in fractions, as in Scratch.
+                ..monitor(0, 1, false, slider(0.0, 1.5, false))
+            },
+            // From the Dog's section: the global `level`, so it belongs to the stage.
+            MonitorDef {
+                visible: false,
+                ..monitor(0, 2, false, Large)
+            },
+            // `things` is a variable and a list: the variable unless `list` is written.
+            monitor(0, 3, false, slider(-10.0, 10.0, true)),
+            MonitorDef {
+                x: Some(300.0),
+                y: Some(0.0),
+                width: 120.0,
+                height: 200.0,
+                ..monitor(0, 0, true, List)
+            },
+            // An unquoted name may have blanks.
+            monitor(1, 0, false, Normal),
+            // A sprite's section finds its own first.
+            MonitorDef {
+                y: Some(100.0),
+                visible: false,
+                ..monitor(1, 0, true, List)
+            },
+        ]
+    );
+    let program = crate::compile_text(MONITORS).program.expect("compiles");
+    assert_eq!(program.monitors, p.monitors);
+}
+
+#[test]
+fn syntax_monitors_in_a_snippet_show_automatic_variables() {
+    // The variable is made by the block that sets it; the monitor may come first.
+    let (p, d) = parse("#monitor score large\n#monitor fruits\nwhen flag clicked\nset [score v] to (1)\nadd [x] to [fruits v]");
+    assert!(d.is_empty(), "{:#?}", errors(&d));
+    assert_eq!(
+        p.monitors,
+        [
+            monitor(0, 0, false, MonitorMode::Large),
+            monitor(0, 0, true, MonitorMode::List)
+        ]
+    );
+}
+
+#[test]
+fn syntax_print_writes_monitors_after_their_declarations() {
+    let (p, d) = parse(MONITORS);
+    assert!(d.is_empty(), "{:#?}", errors(&d));
+    assert_eq!(
+        print(&p, Lang::En),
+        "#stage\n#variable score = 0\n#monitor score large x=5 y=5\n#variable speed\n#monitor speed slider 0..1.5 hidden\n#variable level\n#monitor level large hidden\n#variable things\n#monitor things slider -10..10\n#list things = [a]\n#monitor things list x=300 y=0 w=120 h=200\n\n#sprite Cat\n#variable my lives = 3\n#monitor \"my lives\"\n#list things\n#monitor things y=100 hidden\n\n#sprite Dog\n"
+    );
+    assert_eq!(
+        print(&p, Lang::ZhCn),
+        "#舞台\n#变量 score = 0\n#监视器 score 大字 x=5 y=5\n#变量 speed\n#监视器 speed 滑杆 0..1.5 隐藏\n#变量 level\n#监视器 level 大字 隐藏\n#变量 things\n#监视器 things 滑杆 -10..10\n#列表 things = [a]\n#监视器 things 列表 x=300 y=0 宽=120 高=200\n\n#角色 Cat\n#变量 my lives = 3\n#监视器 \"my lives\"\n#列表 things\n#监视器 things y=100 隐藏\n\n#角色 Dog\n"
+    );
+    // A slider in fractions between whole numbers keeps a decimal point.
+    let mut q = p.clone();
+    q.monitors[0].mode = MonitorMode::Slider {
+        min: 0.0,
+        max: 10.0,
+        discrete: false,
+    };
+    assert!(print(&q, Lang::En).contains("#monitor score slider 0..10.0 x=5 y=5\n"));
+    let (r, d) = parse(&print(&q, Lang::En));
+    assert!(d.is_empty(), "{:#?}", errors(&d));
+    assert_eq!(r.monitors, q.monitors);
+}
+
+#[test]
+fn syntax_diag_monitors() {
+    let d = only("#sprite Cat\n#variable lives\n#monitor live");
+    assert_eq!(
+        d.message.en,
+        "There is no variable or list called “live” to show in a monitor."
+    );
+    assert_eq!(
+        d.hint.as_ref().map(|h| h.en.as_str()),
+        Some("Did you mean “lives”?")
+    );
+    let d = only("#sprite Cat\n#monitor score");
+    assert_eq!(
+        d.hint.as_ref().map(|h| h.en.as_str()),
+        Some("Add the line “#variable score = 0” to this section to make the variable.")
+    );
+    assert_eq!(
+        d.hint.as_ref().map(|h| h.zh.as_str()),
+        Some("在这一部分加一行“#变量 score = 0”来建立这个变量。")
+    );
+    let d = only("#sprite Cat\n#monitor bag list");
+    assert!(
+        d.hint.as_ref().is_some_and(|h| h.en.contains("#list bag")),
+        "{d:?}"
+    );
+    // A sprite's own variables are not seen from another sprite's section.
+    let d = only("#sprite Cat\n#variable lives\n#sprite Dog\n#monitor lives");
+    assert!(d.message.en.contains("no variable or list called “lives”"));
+    let src = "#variable n\n#list l\n#monitor l large";
+    let d = only(src);
+    assert_eq!(
+        d.message.en,
+        "“l” is a list: its monitor always shows the whole list."
+    );
+    assert_eq!(span_text(src, &d.loc), "l");
+    let d = only("#variable n\n#monitor n list");
+    assert_eq!(d.message.en, "“n” is a variable, not a list.");
+    let src = "#variable my score\n#monitor my score\n#monitor \"my score\" large";
+    let d = only(src);
+    assert_eq!(d.message.en, "“my score” already has a monitor.");
+    assert_eq!(span_text(src, &d.loc), "\"my score\"");
+    let src = "#variable n\n#monitor n huge x=5";
+    let d = only(src);
+    assert_eq!(
+        d.message.en,
+        "I don't understand “huge” in a #monitor line."
+    );
+    assert_eq!(span_text(src, &d.loc), "huge");
+    assert!(d
+        .hint
+        .as_ref()
+        .is_some_and(|h| h.en.contains("slider 0..100")));
+    for (line, bad) in [
+        ("#monitor n x=500", "“500” is not a good value for x"),
+        ("#monitor n y=-1", "“-1” is not a good value for y"),
+        ("#monitor n w=wide", "“wide” is not a good value for w"),
+        ("#monitor n 宽=-3", "“-3” is not a good value for 宽"),
+        (
+            "#monitor n slider 0..ten",
+            "“0..ten” is not a good value for slider",
+        ),
+        (
+            "#monitor n visible=maybe",
+            "“maybe” is not a good value for visible",
+        ),
+        ("#monitor n size=3", "I don't understand “size=3”"),
+    ] {
+        let d = only(&format!("#variable n\n{line}"));
+        assert!(d.message.en.starts_with(bad), "{line}: {}", d.message.en);
+    }
+    let d = only("#monitor");
+    assert!(d.message.en.contains("needs a name"));
+    let d = only("#monitr n");
+    assert!(d
+        .hint
+        .as_ref()
+        .is_some_and(|h| h.en.contains("#monitor") && h.zh.contains("#监视器")));
+    // Every monitor message is in both languages.
+    let (_, d) = parse("#variable n\n#list l\n#monitor x\n#monitor l large\n#monitor n list\n#monitor n huge\n#monitor n x=-1\n#monitor n\n#monitor n");
+    assert_eq!(d.len(), 6, "{:#?}", errors(&d));
+    for d in &d {
+        assert!(matcher::is_chinese(&d.message.zh), "{}", d.message.zh);
+        assert!(
+            d.hint.as_ref().is_some_and(|h| matcher::is_chinese(&h.zh)),
+            "{d:?}"
+        );
+    }
+}
+
+/// Many `#monitor` lines for many variables stay linear.
+#[test]
+fn syntax_many_monitors_are_fast() {
+    let mut src = String::new();
+    for i in 0..20_000 {
+        src.push_str(&format!(
+            "#variable v{i}\n#monitor v{i} slider 0..{i} x=1 y=2\n"
+        ));
+    }
+    for i in 0..20_000 {
+        src.push_str(&format!("#monitor missing{i}\n"));
+    }
+    let start = std::time::Instant::now();
+    let (p, d) = parse(&src);
+    assert_eq!(p.monitors.len(), 20_000);
+    assert!(d.len() <= MAX_DIAGNOSTICS + 1);
+    // One line with a name of 200,000 words, and one with a name of a million letters.
+    let long = format!(
+        "#variable v\n#monitor v {}\n#monitor {} large",
+        "w ".repeat(200_000),
+        "n".repeat(1_000_000)
+    );
+    let (p, d) = parse(&long);
+    assert!(p.monitors.is_empty());
+    assert_eq!(d.len(), 2, "{:?}", errors(&d));
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
