@@ -605,9 +605,11 @@ impl Vm {
     }
 
     /// `touching color (c)?` and, with `mask`, `color (mask) is touching (c)?`. Without a
-    /// stage nothing has a colour.
+    /// stage nothing has a colour. A hidden sprite still senses colours (scratch-render's
+    /// `isTouchingColor` does not look at the sprite's own visibility; hidden "sensor" sprites
+    /// rely on it).
     pub(super) fn touching_color(&mut self, sid: usize, color: &Value, mask: Option<&Value>) -> bool {
-        if self.stage.is_none() || !self.sprites[sid].visible {
+        if self.stage.is_none() || self.sprites[sid].is_stage {
             return false;
         }
         let rgb = |v: &Value| {

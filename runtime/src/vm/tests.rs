@@ -2797,7 +2797,7 @@ fn touching_questions_go_to_the_stage_with_parsed_colours() {
 }
 
 #[test]
-fn hidden_sprites_touch_nothing_and_ask_nothing() {
+fn hidden_sprites_touch_no_sprite_but_still_sense_colours() {
     let mut b = Build::new();
     let cat = b.sprite("Cat");
     b.sprite("Dog");
@@ -2818,8 +2818,9 @@ fn hidden_sprites_touch_nothing_and_ask_nothing() {
     }));
     vm.green_flag();
     let said = says(&frame(&mut vm));
-    assert_eq!(said, ["false", "false"]);
+    assert_eq!(said, ["false", "true"]);
     assert!(fake(&mut vm).others_asked.is_empty());
+    assert_eq!(fake(&mut vm).colors_asked.len(), 1);
 }
 
 #[test]
