@@ -51,8 +51,8 @@
 //!   edge / mouse)` use the costume's rectangle turned and scaled like the drawable
 //!   (scratch-render's `getAABB`). A costume whose [`crate::program::CostumeDef::size`] is
 //!   unknown is a single point; `touching color` and `color is touching color` are false.
-//! - Hidden sprites touch no sprite or mouse (they still sense the edge and colours, as in
-//!   Scratch 3). `loudness` is 0: there is no microphone (the
+//! - Hidden sprites touch no sprite (they still sense the edge, the mouse-pointer and colours,
+//!   as in Scratch 3). `loudness` is 0: there is no microphone (the
 //!   issue asks for 0 where Scratch says −1 without one).
 //! - Size limits need the costume size; without it only the upper limit of a 1×1 costume applies.
 //! - `play sound until done` waits for [`crate::program::SoundDef::seconds`] at the current

@@ -545,17 +545,16 @@ impl Vm {
     }
 
     /// `touching (_mouse_ / _edge_ / sprite)?`: pixel-exact with a stage, on bounding boxes
-    /// without one (see [`super::sprite`]). Hidden sprites touch nothing but the edge.
+    /// without one (see [`super::sprite`]). Hidden sprites touch no sprite.
     pub(super) fn touching_object(&mut self, sid: usize, what: &Value) -> bool {
         if self.sprites[sid].is_stage {
             return false;
         }
         let name = what.to_str();
         match &*name {
+            // rendered-target's `isTouchingPoint` does not look at visibility: a hidden sprite
+            // touches the mouse-pointer in Scratch 3.
             "_mouse_" => {
-                if !self.sprites[sid].visible {
-                    return false;
-                }
                 let (mx, my) = (self.mouse_x, self.mouse_y);
                 let me = self.drawable(sid);
                 match self.stage.as_mut() {
