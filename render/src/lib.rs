@@ -30,6 +30,7 @@ pub mod fonts;
 mod hull;
 mod monitor;
 mod pen;
+mod text;
 pub mod skin;
 mod touch;
 pub mod transform;
