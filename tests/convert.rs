@@ -11,12 +11,20 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 fn convert(input: &std::path::Path, output: &std::path::Path) -> Result<(), String> {
-    let args = ["convert".to_string(), input.display().to_string(), output.display().to_string()];
+    let args = [
+        "convert".to_string(),
+        input.display().to_string(),
+        output.display().to_string(),
+    ];
     let (code, _out, err) = run_cli(&args);
     if code == 0 {
         Ok(())
     } else {
-        Err(format!("convert {} {} exited {code}:\n{err}", input.display(), output.display()))
+        Err(format!(
+            "convert {} {} exited {code}:\n{err}",
+            input.display(),
+            output.display()
+        ))
     }
 }
 
@@ -54,7 +62,10 @@ fn text_to_sb3_and_back_gives_the_same_text() {
             }
             Ok(())
         })();
-        outcomes.push(Outcome { name: format!("convert/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("convert/{name}"),
+            result,
+        });
     }
     assert!(outcomes.len() >= 10);
     finish("convert/", outcomes);
@@ -72,11 +83,56 @@ fn sb3_to_text_and_back_behaves_the_same() {
             convert(&text, &back)?;
             let (x, y) = (said(&path), said(&back));
             if x != y {
-                return Err(format!("behaves differently after .sb3 → text → .sb3:\n{}", diff(&x, &y)));
+                return Err(format!(
+                    "behaves differently after .sb3 → text → .sb3:\n{}",
+                    diff(&x, &y)
+                ));
             }
             Ok(())
         })();
-        outcomes.push(Outcome { name: format!("convert-sb3/{name}"), result });
+        outcomes.push(Outcome {
+            name: format!("convert-sb3/{name}"),
+            result,
+        });
     }
     finish("convert-sb3/", outcomes);
+}
+
+/// A text project's costumes turn around the middle of their image; the .sb3 must say where that
+/// is, in the image's own pixels (64×64 balls: 32, 32; the 480×360 night sky: 240, 180).
+#[test]
+fn text_to_sb3_writes_rotation_centres() {
+    let dir = temp_dir("centres");
+    let mut outcomes = Vec::new();
+    for (example, target, costume, want) in [
+        ("bouncing_ball", "Ball", "ball-2", (32.0, 32.0)),
+        ("starfield", "Stage", "night", (240.0, 180.0)),
+        ("starfield", "Star", "star", (20.0, 20.0)),
+    ] {
+        let result = (|| {
+            let sb3 = dir.join(format!("{example}.sb3"));
+            convert(&examples_dir().join(format!("{example}.sb.txt")), &sb3)?;
+            let bytes = std::fs::read(&sb3).map_err(|e| e.to_string())?;
+            let (compiled, _) = starling_compiler::compile_sb3(&bytes);
+            let found = compiled
+                .project
+                .targets
+                .iter()
+                .filter(|t| t.def.name == target)
+                .flat_map(|t| &t.def.costumes)
+                .find(|c| c.name == costume)
+                .map(|c| c.rotation_center);
+            match found {
+                Some(Some(c)) if c == want => Ok(()),
+                other => Err(format!(
+                    "{target}'s costume {costume}: centre {other:?}, want {want:?}"
+                )),
+            }
+        })();
+        outcomes.push(Outcome {
+            name: format!("convert-centre/{example}/{costume}"),
+            result,
+        });
+    }
+    finish("convert-centre/", outcomes);
 }

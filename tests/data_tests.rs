@@ -5,6 +5,8 @@
 // Scratch's own conformance projects and the shared benchmark .sb3 files (tests/fixtures).
 mod conformance;
 mod convert;
+// Pictures of the stage (`starling run --screenshot`) against expected PNGs.
+mod golden;
 
 use starling_compiler::{compile_text, Lang};
 use starling_tests::*;
@@ -106,7 +108,9 @@ fn run_case(path: &std::path::Path) -> Result<String, String> {
         .map(|a| split_args(&a))
         .unwrap_or_default();
     let options = run_options(&args).map_err(|e| format!("bad .args: {e}"))?;
-    let out = run_source(&src, &options);
+    // Costume files are named relative to the program's folder, as `starling run` reads them.
+    let folder = path.parent().unwrap_or(std::path::Path::new("."));
+    let out = run_source_in(&src, folder, &options);
     let mut problems = Vec::new();
     if let Err(e) = check_file(&sibling(path, ".expected"), &out.stdout) {
         problems.push(e);

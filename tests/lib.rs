@@ -13,19 +13,25 @@
 //! - `values/NAME.txt`: one rule per line, `EXPR => EXPECTED` (see [`values_program`]).
 //! - `cli/NAME.cmd` (the arguments of one `starling` command, run in `tests/data/cli`) →
 //!   `NAME.out` (exit code, stdout, stderr).
+//! - `stage/NAME.sb.txt` (+ `NAME.args`; costume files in `stage/assets/`) → `NAME.png`: golden
+//!   pictures of the stage, compared with a tolerance by `golden.rs` (as are the examples that
+//!   have an `examples/NAME.png`).
+//!
+//! Run cases (and examples) run on a stage, as `starling run` does: `#costume` files are read
+//! relative to the program's folder.
 //!
 //! `conformance.rs` (a module of the same binary) runs Scratch's own execute tests and the
 //! benchmark projects from `tests/fixtures/sb3`.
 //!
-//! Case names are `parse/ok/NAME`, `values/FILE: EXPR`, `examples/NAME` and so on; those are the
-//! names `known_failures.txt` uses.
+//! Case names are `parse/ok/NAME`, `values/FILE: EXPR`, `examples/NAME`, `stage/NAME`,
+//! `examples-stage/NAME` and so on; those are the names `known_failures.txt` uses.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use starling_cli::run::{run_program, RunOptions};
+use starling_cli::run::{run_program, run_with_assets, Assets, RunOptions};
 use starling_compiler::diag::SourceLoc;
 use starling_compiler::ir::{Block, Project};
 use starling_compiler::{compile_text, Diagnostic, Lang};
@@ -150,9 +156,26 @@ pub struct RunOutput {
     pub stderr: String,
 }
 
-/// Compiles and runs `source` as `starling run` does. A program with errors prints its
-/// diagnostics (plain, English) to stderr and nothing to stdout.
+/// Compiles and runs `source` without a stage (as the benchmarks do): for the values tables,
+/// which check operators and casts, and would otherwise decode the default costume hundreds of
+/// times.
+pub fn run_source_headless(source: &str, options: &RunOptions) -> RunOutput {
+    run_source_with(source, None, options)
+}
+
+/// Compiles and runs `source` as `starling run` does, with no costume files. A program with
+/// errors prints its diagnostics (plain, English) to stderr and nothing to stdout.
 pub fn run_source(source: &str, options: &RunOptions) -> RunOutput {
+    run_source_with(source, Some(Assets::Nothing), options)
+}
+
+/// Compiles and runs `source` as `starling run` does on a file in `folder`: on a stage, with
+/// `#costume` files relative to `folder`.
+pub fn run_source_in(source: &str, folder: &Path, options: &RunOptions) -> RunOutput {
+    run_source_with(source, Some(Assets::Folder(folder)), options)
+}
+
+fn run_source_with(source: &str, assets: Option<Assets<'_>>, options: &RunOptions) -> RunOutput {
     let compiled = compile_text(source);
     let mut stderr = String::new();
     for d in &compiled.diagnostics {
@@ -169,7 +192,11 @@ pub fn run_source(source: &str, options: &RunOptions) -> RunOutput {
     };
     let mut out = Vec::new();
     let mut err = Vec::new();
-    if let Err(e) = run_program(program, options, &mut out, &mut err) {
+    let result = match assets {
+        Some(assets) => run_with_assets(program, assets, options, &mut out, &mut err),
+        None => run_program(program, options, &mut out, &mut err),
+    };
+    if let Err(e) = result {
         let _ = writeln!(stderr, "io error: {e}");
     }
     stderr.push_str(&String::from_utf8_lossy(&err));
@@ -286,7 +313,7 @@ pub fn run_value(expr: &str, seed: u64) -> String {
         limit: starling_cli::run::Limit::Seconds(5.0),
         ..RunOptions::default()
     };
-    let out = run_source(&src, &options);
+    let out = run_source_headless(&src, &options);
     if out.stdout.is_empty() && !out.stderr.is_empty() {
         return format!("!! {}", out.stderr.trim().replace('\n', " / "));
     }
@@ -368,6 +395,19 @@ pub fn dump_project(p: &Project, source: &str) -> String {
             }
             dump_body(&mut out, &s.body, 2, &lines);
         }
+    }
+    for m in &p.monitors {
+        let owner = p
+            .targets
+            .get(m.target as usize)
+            .map_or("?", |t| t.def.name.as_str());
+        let name = p.monitor_name(m).unwrap_or("?");
+        let kind = if m.is_list { "list" } else { "variable" };
+        let _ = writeln!(
+            out,
+            "monitor {kind} {name:?} of {owner:?} mode={:?} x={:?} y={:?} w={} h={} visible={}",
+            m.mode, m.x, m.y, m.width, m.height, m.visible
+        );
     }
     out
 }

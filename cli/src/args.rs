@@ -2,21 +2,35 @@
 
 use starling_compiler::{Lang, Message};
 
-use crate::run::{Limit, RunOptions, DEFAULT_SECONDS};
+use crate::run::{Limit, PictureSeries, RunOptions, DEFAULT_SECONDS, MAX_SCALE, MIN_SCALE};
 use crate::text;
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Run { file: String, options: RunOptions },
-    Check { file: String },
-    Disasm { file: String },
+    Run {
+        file: String,
+        options: RunOptions,
+    },
+    Check {
+        file: String,
+    },
+    Disasm {
+        file: String,
+    },
     /// `bench [--reps N] [--sb3 DIR [--peers BENCH_DIR]]`: the text benchmarks, or the .sb3
     /// projects of DIR (with DIR/expected.json) compared with the JavaScript engines that
     /// shared/bench's `run_bench.js` in BENCH_DIR runs.
-    Bench { reps: u32, sb3_dir: Option<String>, peers: Option<String> },
+    Bench {
+        reps: u32,
+        sb3_dir: Option<String>,
+        peers: Option<String>,
+    },
     /// `convert IN OUT`: .sb3 ↔ text (the output's format from its name: `.sb3` or text).
-    Convert { input: String, output: String },
+    Convert {
+        input: String,
+        output: String,
+    },
     Help,
     Version,
 }
@@ -173,6 +187,30 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
                     .map_err(|_| fail(text::bad_number(name, &v)))?;
             }
             "--answer" if is_run => options.answers.push(value(&mut i)?),
+            "--screenshot" if is_run => options.screenshot = Some(value(&mut i)?),
+            "--screenshot-every" if is_run => {
+                // Two values: the number of frames (possibly `--screenshot-every=N`), then the
+                // folder.
+                let usage = || fail(text::screenshot_every_usage());
+                let n = value(&mut i).map_err(|_| usage())?;
+                let every = match n.trim().parse::<u64>() {
+                    Ok(n) if n >= 1 => n,
+                    _ => return Err(fail(text::bad_number(name, &n))),
+                };
+                i += 1;
+                let dir = match rest.get(i) {
+                    Some(d) if !(d.is_empty() || d.starts_with('-') && d.len() > 1) => d.clone(),
+                    _ => return Err(usage()),
+                };
+                options.screenshot_every = Some(PictureSeries { every, dir });
+            }
+            "--scale" if is_run => {
+                let v = value(&mut i)?;
+                options.scale = match v.trim().parse::<f32>() {
+                    Ok(k) if (MIN_SCALE..=MAX_SCALE).contains(&k) => k,
+                    _ => return Err(fail(text::bad_scale(&v))),
+                };
+            }
             "--turbo" if is_run && inline.is_none() => options.turbo = true,
             "--reps" if is_bench => {
                 let v = value(&mut i)?;
@@ -199,7 +237,11 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
     }
 
     let command = match cmd.as_str() {
-        "bench" => Command::Bench { reps, sb3_dir, peers },
+        "bench" => Command::Bench {
+            reps,
+            sb3_dir,
+            peers,
+        },
         name => {
             let file = file.ok_or_else(|| fail(text::missing_file(name)))?;
             match name {
@@ -265,7 +307,11 @@ mod tests {
         assert_eq!(options.limit, Limit::Seconds(60.0));
         assert_eq!(
             p(&["bench", "--reps", "2"]).unwrap().command,
-            Command::Bench { reps: 2, sb3_dir: None, peers: None }
+            Command::Bench {
+                reps: 2,
+                sb3_dir: None,
+                peers: None
+            }
         );
         assert_eq!(p(&[]).unwrap().command, Command::Help);
         assert!(p(&["run"]).is_err());
@@ -282,5 +328,69 @@ mod tests {
         let e = p(&["run", "--lang", "zh", "--seed"]).unwrap_err();
         assert_eq!(e.lang, Lang::ZhCn);
         assert!(p(&["run", "a", "--lang", "fr"]).is_err());
+    }
+
+    #[test]
+    fn screenshots() {
+        let Command::Run { options, .. } =
+            p(&["run", "a", "--screenshot", "out.png"]).unwrap().command
+        else {
+            panic!()
+        };
+        assert_eq!(options.screenshot.as_deref(), Some("out.png"));
+        assert_eq!(options.screenshot_every, None);
+        assert_eq!(options.scale, 1.0);
+        let Command::Run { file, options } = p(&[
+            "run",
+            "--screenshot-every",
+            "5",
+            "pics",
+            "a",
+            "--scale=2",
+            "--frames",
+            "30",
+        ])
+        .unwrap()
+        .command
+        else {
+            panic!()
+        };
+        assert_eq!(file, "a");
+        assert_eq!(
+            options.screenshot_every,
+            Some(PictureSeries {
+                every: 5,
+                dir: "pics".into()
+            })
+        );
+        assert_eq!(options.scale, 2.0);
+        assert_eq!(options.limit, Limit::Frames(30));
+        let Command::Run { options, .. } = p(&["run", "a", "--screenshot-every=3", "d"])
+            .unwrap()
+            .command
+        else {
+            panic!()
+        };
+        assert_eq!(
+            options.screenshot_every,
+            Some(PictureSeries {
+                every: 3,
+                dir: "d".into()
+            })
+        );
+        // Mistakes.
+        assert!(p(&["run", "a", "--screenshot"]).is_err());
+        assert!(p(&["run", "a", "--screenshot-every"]).is_err());
+        assert!(p(&["run", "a", "--screenshot-every", "5"]).is_err());
+        assert!(p(&["run", "a", "--screenshot-every", "0", "d"]).is_err());
+        assert!(p(&["run", "a", "--screenshot-every", "x", "d"]).is_err());
+        assert!(p(&["run", "a", "--screenshot-every", "5", "--seconds", "2"]).is_err());
+        assert!(p(&["run", "a", "--scale", "0"]).is_err());
+        assert!(p(&["run", "a", "--scale", "9"]).is_err());
+        assert!(p(&["run", "a", "--scale", "NaN"]).is_err());
+        assert!(p(&["check", "a", "--screenshot", "x.png"]).is_err());
+        let e = p(&["run", "a", "--scale", "big", "--lang", "zh-CN"]).unwrap_err();
+        assert!(e.message.get(Lang::ZhCn).contains("0.25"));
+        assert_eq!(e.lang, Lang::ZhCn);
     }
 }

@@ -43,7 +43,10 @@ pub fn run(
     writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---|")?;
     let mut all_ok = true;
     for (name, want) in &expected {
-        let want = want.as_str().map(str::to_string).unwrap_or_else(|| want.to_string());
+        let want = want
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| want.to_string());
         let file = dir.join(format!("{name}.sb3"));
         let Ok(bytes) = std::fs::read(&file) else {
             writeln!(err, "{}: cannot read", file.display())?;
@@ -64,7 +67,12 @@ pub fn run(
         for _ in 0..reps.max(1) {
             let mut text = Vec::new();
             let t = Instant::now();
-            run_program(program.clone(), &bench_options(), &mut text, &mut io::sink())?;
+            run_program(
+                program.clone(),
+                &bench_options(),
+                &mut text,
+                &mut io::sink(),
+            )?;
             best = best.min(t.elapsed());
             said = last_said(&text);
         }
@@ -72,12 +80,20 @@ pub fn run(
         all_ok &= ok;
         let ms = best.as_secs_f64() * 1000.0;
         let (vm15, tw) = match peers {
-            Some(p) => (peer_ms(p, "vm15", &file, reps), peer_ms(p, "tw", &file, reps)),
+            Some(p) => (
+                peer_ms(p, "vm15", &file, reps),
+                peer_ms(p, "tw", &file, reps),
+            ),
             None => (None, None),
         };
         let show = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.1}"));
-        let ratio = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1}×", v / ms.max(1e-6)));
-        let answer = if ok { format!("ok ({said})") } else { format!("WRONG ({said:?}, want {want:?})") };
+        let ratio =
+            |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1}×", v / ms.max(1e-6)));
+        let answer = if ok {
+            format!("ok ({said})")
+        } else {
+            format!("WRONG ({said:?}, want {want:?})")
+        };
         writeln!(
             out,
             "| {name} | {:.2} | {ms:.2} | {} | {} | {} | {} | {answer} |",

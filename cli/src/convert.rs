@@ -8,8 +8,11 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use starling_compiler::ir::{self, Project};
 use starling_compiler::sb3::{self, Sb3Assets};
 use starling_compiler::{compile_sb3, compile_text, syntax, Lang, Message};
+use starling_render::Renderer;
+use starling_runtime::Program;
 
 use crate::{read_program, render, text, Io, ProgramFile, EXIT_FAILED, EXIT_OK};
 
@@ -32,7 +35,14 @@ pub fn convert(input: &str, output: &str, lang: Lang, io: &mut Io<'_>) -> io::Re
             (String::new(), compiled, assets)
         }
     };
-    render::render_diagnostics(io.err, input, &source, &compiled.diagnostics, lang, io.color)?;
+    render::render_diagnostics(
+        io.err,
+        input,
+        &source,
+        &compiled.diagnostics,
+        lang,
+        io.color,
+    )?;
     if compiled.has_errors() || compiled.project.targets.is_empty() {
         writeln!(io.err, "{}", not_converted(input).get(lang))?;
         return Ok(EXIT_FAILED);
@@ -43,7 +53,10 @@ pub fn convert(input: &str, output: &str, lang: Lang, io: &mut Io<'_>) -> io::Re
         .is_some_and(|e| e.eq_ignore_ascii_case("sb3"));
     if to_sb3 {
         // Gather the files the text refers to, relative to the text file.
-        let base = Path::new(input).parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = Path::new(input)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         for target in &project.targets {
             let files = target
                 .def
@@ -61,7 +74,11 @@ pub fn convert(input: &str, output: &str, lang: Lang, io: &mut Io<'_>) -> io::Re
                 }
             }
         }
-        let bytes = sb3::save(project, &assets);
+        let mut project = project.clone();
+        if let Some(program) = &compiled.program {
+            fill_rotation_centres(&mut project, program, &assets);
+        }
+        let bytes = sb3::save(&project, &assets);
         if let Err(e) = std::fs::write(output, bytes) {
             writeln!(io.err, "{}", text::cannot_write(output, &e).get(lang))?;
             return Ok(EXIT_FAILED);
@@ -72,18 +89,74 @@ pub fn convert(input: &str, output: &str, lang: Lang, io: &mut Io<'_>) -> io::Re
             writeln!(io.err, "{}", text::cannot_write(output, &e).get(lang))?;
             return Ok(EXIT_FAILED);
         }
-        let dir = Path::new(output).parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = Path::new(output)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         for (name, bytes) in assets.files.iter() {
             let Some(path) = safe_join(&dir, name) else {
                 continue;
             };
             if let Err(e) = std::fs::write(&path, bytes) {
-                writeln!(io.err, "{}", text::cannot_write(&path.to_string_lossy(), &e).get(lang))?;
+                writeln!(
+                    io.err,
+                    "{}",
+                    text::cannot_write(&path.to_string_lossy(), &e).get(lang)
+                )?;
                 return Ok(EXIT_FAILED);
             }
         }
     }
     Ok(EXIT_OK)
+}
+
+/// A text project's costume has no rotation centre (it turns around the middle of its image),
+/// but an .sb3 must name one, in the costume's own pixels from its top-left corner. The
+/// renderer decodes each such costume and knows its middle (in stage units; a bitmap has
+/// `bitmap_resolution` pixels per unit, a vector costume one). Costumes it cannot decode keep
+/// none (the saver then writes 0, 0), as before.
+fn fill_rotation_centres(project: &mut Project, program: &Program, assets: &Sb3Assets) {
+    let missing = |t: &ir::Target| t.def.costumes.iter().any(|c| c.rotation_center.is_none());
+    if !project.targets.iter().any(missing) {
+        return;
+    }
+    let mut renderer = Renderer::new();
+    let problems = renderer.load_costumes(program, &|name| assets.get(name).map(<[u8]>::to_vec));
+    for (target_idx, target) in project.targets.iter_mut().enumerate() {
+        let sprite = target.def.name.clone();
+        for (costume_idx, costume) in target.def.costumes.iter_mut().enumerate() {
+            if costume.rotation_center.is_some()
+                || problems
+                    .iter()
+                    .any(|p| p.sprite == sprite && p.costume == costume.name)
+            {
+                continue;
+            }
+            let Some(skin) = renderer.skin(target_idx as u32, costume_idx) else {
+                continue;
+            };
+            let bytes = costume.file.as_deref().and_then(|f| assets.get(f));
+            let pixels_per_unit = if bytes.is_some_and(looks_like_svg) {
+                1.0
+            } else if costume.bitmap_resolution.is_finite() && costume.bitmap_resolution > 0.0 {
+                costume.bitmap_resolution
+            } else {
+                1.0
+            };
+            let [x, y] = skin.rotation_center;
+            costume.rotation_center = Some((x * pixels_per_unit, y * pixels_per_unit));
+        }
+    }
+}
+
+/// Whether a costume file is an SVG (XML text) rather than a bitmap.
+fn looks_like_svg(bytes: &[u8]) -> bool {
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = start
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&[][..], |i| &start[i..]);
+    start.starts_with(b"<")
 }
 
 /// `dir/name` when `name` is a plain file name (no folders, not `..`), so a hostile project
@@ -113,8 +186,16 @@ fn missing_asset(name: &str) -> Message {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_join;
+    use super::{looks_like_svg, safe_join};
     use std::path::Path;
+
+    #[test]
+    fn svg_or_bitmap() {
+        assert!(looks_like_svg(b"<svg xmlns='http://www.w3.org/2000/svg'/>"));
+        assert!(looks_like_svg(b"\xEF\xBB\xBF  <?xml version='1.0'?><svg/>"));
+        assert!(!looks_like_svg(b"\x89PNG\r\n"));
+        assert!(!looks_like_svg(b""));
+    }
 
     #[test]
     fn asset_names_cannot_escape_the_folder() {

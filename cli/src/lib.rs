@@ -1,6 +1,7 @@
 //! The `starling` command as a library: reading a program file, compiling it, rendering its
-//! diagnostics, running it headless and the benchmarks. The binary (`main.rs`) only wires this
-//! to the real terminal; the integration tests call the same functions.
+//! diagnostics, running it headless on a stage (and drawing pictures of it) and the benchmarks.
+//! The binary (`main.rs`) only wires this to the real terminal; the integration tests call the
+//! same functions.
 //!
 //! This is a host: unlike the compiler and the runtime it reads files, looks at the clock (for
 //! `bench`) and prints.
@@ -16,6 +17,7 @@ pub mod text;
 
 use std::io::{self, Write};
 
+use starling_compiler::sb3::Sb3Assets;
 use starling_compiler::{compile_sb3, compile_text, Compiled, Lang, Message};
 
 use args::Command;
@@ -70,7 +72,7 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
         }
         Command::Run { file, mut options } => {
             options.epoch_ms = options.epoch_ms.or(io.wall_clock_ms);
-            let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
+            let Some((source, compiled, sb3_assets)) = load_and_compile(&file, lang, io)? else {
                 return Ok(EXIT_FAILED);
             };
             if compiled.has_errors() {
@@ -89,11 +91,28 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             let Some(program) = compiled.program else {
                 return Ok(EXIT_FAILED);
             };
-            run::run_program(program, &options, io.out, io.err)?;
-            Ok(EXIT_OK)
+            // Costume files: a text program's sit beside it (`-` means the current folder);
+            // a project's are inside it.
+            let folder = match file.as_str() {
+                "-" => std::path::PathBuf::from("."),
+                f => std::path::Path::new(f)
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default(),
+            };
+            let assets = match &sb3_assets {
+                Some(a) => run::Assets::Sb3(a),
+                None => run::Assets::Folder(&folder),
+            };
+            let summary = run::run_with_assets(program, assets, &options, io.out, io.err)?;
+            Ok(if summary.picture_failed {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            })
         }
         Command::Check { file } => {
-            let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
+            let Some((source, compiled, _)) = load_and_compile(&file, lang, io)? else {
                 return Ok(EXIT_FAILED);
             };
             if compiled.has_errors() {
@@ -122,7 +141,7 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             Ok(EXIT_OK)
         }
         Command::Disasm { file } => {
-            let Some((source, compiled)) = load_and_compile(&file, lang, io)? else {
+            let Some((source, compiled, _)) = load_and_compile(&file, lang, io)? else {
                 return Ok(EXIT_FAILED);
             };
             if compiled.has_errors() {
@@ -138,7 +157,11 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             }
         }
         Command::Convert { input, output } => convert::convert(&input, &output, lang, io),
-        Command::Bench { reps, sb3_dir: Some(dir), peers } => {
+        Command::Bench {
+            reps,
+            sb3_dir: Some(dir),
+            peers,
+        } => {
             if cfg!(debug_assertions) {
                 writeln!(io.err, "{}", text::bench_not_release().get(lang))?;
             }
@@ -203,20 +226,21 @@ pub fn read_program(path: &str) -> Result<ProgramFile, Message> {
 
 /// Reads and compiles a file (`-` is standard input); `None` (after saying why on `err`) when
 /// it cannot be read. The text returned is the source for rendering diagnostics (empty for
-/// .sb3 projects, whose diagnostics name blocks instead of spans).
+/// .sb3 projects, whose diagnostics name blocks instead of spans); a project also gives its
+/// files (costumes and sounds).
 fn load_and_compile(
     path: &str,
     lang: Lang,
     io: &mut Io<'_>,
-) -> io::Result<Option<(String, Compiled)>> {
+) -> io::Result<Option<(String, Compiled, Option<Sb3Assets>)>> {
     match read_program(path) {
         Ok(ProgramFile::Text(source)) => {
             let compiled = compile_text(&source);
-            Ok(Some((source, compiled)))
+            Ok(Some((source, compiled, None)))
         }
         Ok(ProgramFile::Scratch(bytes)) => {
-            let (compiled, _assets) = compile_sb3(&bytes);
-            Ok(Some((String::new(), compiled)))
+            let (compiled, assets) = compile_sb3(&bytes);
+            Ok(Some((String::new(), compiled, Some(assets))))
         }
         Err(message) => {
             writeln!(io.err, "{}", message.get(lang))?;

@@ -46,11 +46,18 @@ Options for run:
   --seed N         seed for `pick random` (default 0)
   --answer TEXT    an answer for `ask and wait`; give it once per question
   --turbo          turbo mode: screen updates do not slow loops down
+  --screenshot FILE.png
+                   when the run stops, save a picture of the stage
+  --screenshot-every N DIR
+                   save a picture after every N frames: DIR/frame-00001.png, …
+                   (at most 1000 pictures)
+  --scale K        pictures K times 480×360 pixels (0.25 to 8, default 1)
   --lang en|zh-CN  language of messages (also for check)
 
 Examples:
   starling run examples/counter.sb.txt
   starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
+  starling run examples/spiral.sb.txt --screenshot spiral.png
   starling convert game.sb3 game.sb.txt
 ",
         "\
@@ -70,11 +77,18 @@ run 的选项：
   --seed N         “在……之间取随机数”的种子（默认 0）
   --answer 文字    “询问并等待”的回答；每个问题给一次
   --turbo          加速模式：刷新屏幕不会让循环变慢
+  --screenshot 文件.png
+                   运行停止时，把舞台存成一张图片
+  --screenshot-every N 文件夹
+                   每 N 帧存一张舞台图片：文件夹/frame-00001.png, …
+                   （最多 1000 张）
+  --scale K        图片大小是 480×360 像素的 K 倍（0.25 到 8，默认 1）
   --lang en|zh-CN  提示信息的语言（check 也可以用）
 
 例子：
   starling run examples/counter.sb.txt
   starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
+  starling run examples/spiral.sb.txt --screenshot spiral.png
   starling convert game.sb3 game.sb.txt
 ",
     )
@@ -143,6 +157,65 @@ pub fn cannot_write(path: &str, why: &std::io::Error) -> Message {
     )
 }
 
+pub fn cannot_make_folder(path: &str, why: &std::io::Error) -> Message {
+    m(
+        format!("I can't make the folder {path} for the pictures: {why}."),
+        format!("我没法建立放图片的文件夹 {path}：{why}。"),
+    )
+}
+
+pub fn bad_scale(value: &str) -> Message {
+    m(
+        format!(
+            "The option --scale needs a number from 0.25 to 8 (1 makes pictures of 480×360 \
+             pixels), but “{value}” is not one."
+        ),
+        format!(
+            "选项 --scale 需要 0.25 到 8 之间的数字（1 是 480×360 像素的图片），但“{value}”不是。"
+        ),
+    )
+}
+
+pub fn screenshot_every_usage() -> Message {
+    m(
+        "The option --screenshot-every needs a number of frames and a folder, for example \
+         `--screenshot-every 10 pictures`.",
+        "选项 --screenshot-every 需要一个帧数和一个文件夹，比如 `--screenshot-every 10 pictures`。",
+    )
+}
+
+pub fn too_many_pictures(max: u64, dir: &str) -> Message {
+    m(
+        format!(
+            "note: {dir} now has {max} pictures, the most one run makes, so I stopped making \
+             more. The program goes on running. To see a longer run, save a picture every more \
+             frames (a bigger N)."
+        ),
+        format!(
+            "注意：{dir} 里已经有 {max} 张图片，这是一次运行最多能存的数量，所以不再存了。\
+             程序还在继续运行。想看更长的运行过程，可以隔更多帧存一张（把 N 调大）。"
+        ),
+    )
+}
+
+pub fn see_the_stage() -> Message {
+    m(
+        "note: the program said nothing, but there is something on the stage. To see it, add \
+         --screenshot stage.png (or --screenshot-every 10 pictures for an animation).",
+        "注意：程序什么也没说，但舞台上有东西。想看的话，加上 --screenshot stage.png\
+         （动画可以用 --screenshot-every 10 pictures）。",
+    )
+}
+
+/// A costume that is drawn as a placeholder, and why (the renderer's words).
+pub fn costume_problem(p: &starling_render::Problem) -> Message {
+    let (sprite, costume) = (&p.sprite, &p.costume);
+    m(
+        format!("warning: {sprite}, costume “{costume}”: {}", p.en),
+        format!("警告：{sprite} 的造型“{costume}”：{}", p.zh),
+    )
+}
+
 pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {
     let (en_why, zh_why) = match why.kind() {
         std::io::ErrorKind::NotFound => ("there is no such file", "没有这个文件"),
@@ -162,8 +235,6 @@ pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {
         )
     }
 }
-
-
 
 pub fn not_text(path: &str, line: usize) -> Message {
     m(

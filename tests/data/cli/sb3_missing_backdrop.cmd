@@ -1,0 +1,1 @@
+run inputs/missing_backdrop.sb3 --frames 3

@@ -1,0 +1,1 @@
+run inputs/draws.sb.txt --screenshot /nonexistent-starling-folder/stage.png

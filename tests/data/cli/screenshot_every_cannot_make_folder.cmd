@@ -1,0 +1,1 @@
+run inputs/draws.sb.txt --screenshot-every 5 inputs/draws.sb.txt/pictures
