@@ -30,7 +30,8 @@ pub fn generate(project: &ir::Project) -> (Program, Vec<Diagnostic>) {
     for (ti, target) in project.targets.iter().enumerate() {
         proc_base.push(gen.program.procs.len() as u32);
         for proc in &target.procedures {
-            gen.proc_bool_params.push(proc.params.iter().map(|p| p.boolean).collect());
+            gen.proc_bool_params
+                .push(proc.params.iter().map(|p| p.boolean).collect());
             gen.program.procs.push(ProcDef {
                 target: ti as u32,
                 proccode: proc.proccode.clone(),
@@ -60,12 +61,19 @@ pub fn generate(project: &ir::Project) -> (Program, Vec<Diagnostic>) {
                 continue;
             };
             let hat = gen.hat(hat_block, &tname);
-            let name = format!("{tname}: {}", hat_block.spec.en.replace("%1", "…").replace("%2", "…"));
+            let name = format!(
+                "{tname}: {}",
+                hat_block.spec.en.replace("%1", "…").replace("%2", "…")
+            );
             let chunk = gen.chunk(name, &script.loc, |g| {
                 g.stmts(&script.body);
                 g.emit(Instr::End, &script.loc);
             });
-            gen.program.scripts.push(ScriptDef { target: ti as u32, hat, chunk });
+            gen.program.scripts.push(ScriptDef {
+                target: ti as u32,
+                hat,
+                chunk,
+            });
         }
     }
     gen.monitors(project);
@@ -602,10 +610,18 @@ impl Gen {
             return;
         };
         let proc = self.proc_base[self.target] + local;
-        let bools = self.proc_bool_params.get(proc as usize).cloned().unwrap_or_default();
+        let bools = self
+            .proc_bool_params
+            .get(proc as usize)
+            .cloned()
+            .unwrap_or_default();
         for (i, arg) in b.args.iter().enumerate() {
             // An empty boolean argument is false, as Scratch passes it.
-            let want = if bools.get(i) == Some(&true) { Want::Bool } else { Want::Value };
+            let want = if bools.get(i) == Some(&true) {
+                Want::Bool
+            } else {
+                Want::Value
+            };
             self.push_arg(arg, want, &b.loc);
         }
         let argc = b.args.len() as u32;
@@ -632,7 +648,11 @@ impl Gen {
                 // A parameter reporter outside its definition reports 0 (or false), as in
                 // Scratch.
                 None => {
-                    let v = if *boolean { Value::Bool(false) } else { Value::Num(0.0) };
+                    let v = if *boolean {
+                        Value::Bool(false)
+                    } else {
+                        Value::Num(0.0)
+                    };
                     self.push_const(v, loc);
                 }
             },
@@ -749,7 +769,11 @@ impl Gen {
             "argument_reporter_string_number" | "argument_reporter_boolean" => {
                 // The parser normally produces Expr::Param; this covers a block form.
                 let boolean = b.spec.opcode == "argument_reporter_boolean";
-                let v = if boolean { Value::Bool(false) } else { Value::Num(0.0) };
+                let v = if boolean {
+                    Value::Bool(false)
+                } else {
+                    Value::Num(0.0)
+                };
                 self.push_const(v, loc);
             }
             other => {
@@ -796,7 +820,10 @@ impl Gen {
                     g.emit(Instr::Gt, &loc);
                     g.emit(Instr::End, &loc);
                 });
-                Hat::Predicate { opcode: b.spec.opcode.to_string(), chunk }
+                Hat::Predicate {
+                    opcode: b.spec.opcode.to_string(),
+                    chunk,
+                }
             }
             "event_whentouchingobject" => {
                 let name = format!("{target_name}: when touching");
@@ -805,7 +832,10 @@ impl Gen {
                     g.emit(Instr::TouchingObject, &loc);
                     g.emit(Instr::End, &loc);
                 });
-                Hat::Predicate { opcode: b.spec.opcode.to_string(), chunk }
+                Hat::Predicate {
+                    opcode: b.spec.opcode.to_string(),
+                    chunk,
+                }
             }
             other => {
                 let msg = format!("unknown hat {other}");
@@ -893,7 +923,11 @@ mod tests {
         let project = Project {
             monitors: vec![],
             targets: vec![
-                Target { def: stage, scripts: vec![], procedures: vec![] },
+                Target {
+                    def: stage,
+                    scripts: vec![],
+                    procedures: vec![],
+                },
                 Target {
                     def: TargetDef::new("Sprite1", false),
                     scripts: vec![Script {
@@ -921,11 +955,14 @@ mod tests {
                 procedures: vec![],
             }],
         };
-        project.targets[0].def.variables.push(starling_runtime::program::VarDef {
-            name: "n".into(),
-            id: None,
-            initial: Value::Num(0.0),
-        });
+        project.targets[0]
+            .def
+            .variables
+            .push(starling_runtime::program::VarDef {
+                name: "n".into(),
+                id: None,
+                initial: Value::Num(0.0),
+            });
         let good = MonitorDef {
             target: 0,
             index: 0,
@@ -939,10 +976,22 @@ mod tests {
         };
         project.monitors = vec![
             good.clone(),
-            MonitorDef { index: 7, ..good.clone() },
-            MonitorDef { target: 3, ..good.clone() },
-            MonitorDef { is_list: true, ..good.clone() },
-            MonitorDef { mode: MonitorMode::List, ..good.clone() },
+            MonitorDef {
+                index: 7,
+                ..good.clone()
+            },
+            MonitorDef {
+                target: 3,
+                ..good.clone()
+            },
+            MonitorDef {
+                is_list: true,
+                ..good.clone()
+            },
+            MonitorDef {
+                mode: MonitorMode::List,
+                ..good.clone()
+            },
         ];
         let (program, diags) = generate(&project);
         assert_eq!(program.monitors, [good]);
@@ -952,11 +1001,18 @@ mod tests {
 
     #[test]
     fn repeat_loop_yields_at_the_end_of_each_iteration() {
-        let n = VarRef { name: "n".into(), slot: 0 };
+        let n = VarRef {
+            name: "n".into(),
+            slot: 0,
+        };
         let program = one_script(vec![blk(
             "control_repeat",
             vec![lit("3")],
-            vec![vec![blk("data_changevariableby", vec![Arg::Var(n), lit("1")], vec![])]],
+            vec![vec![blk(
+                "data_changevariableby",
+                vec![Arg::Var(n), lit("1")],
+                vec![],
+            )]],
         )]);
         let code = &program.chunks[program.scripts[0].chunk as usize].code;
         assert_eq!(
@@ -983,7 +1039,10 @@ mod tests {
             blk("looks_say", vec![lit("1.0")], vec![]),
             blk("looks_say", vec![lit("007")], vec![]),
         ]);
-        assert_eq!(program.constants, vec![Value::from("1.0"), Value::from("007")]);
+        assert_eq!(
+            program.constants,
+            vec![Value::from("1.0"), Value::from("007")]
+        );
     }
 
     #[test]
@@ -1007,8 +1066,16 @@ mod tests {
         assert_eq!(
             names,
             [
-                "Const k=0", "Const k=1", "Gt", "JumpIfFalse target=7", "Const k=2",
-                "Say kind=0", "Jump target=9", "Const k=3", "Say kind=0", "End"
+                "Const k=0",
+                "Const k=1",
+                "Gt",
+                "JumpIfFalse target=7",
+                "Const k=2",
+                "Say kind=0",
+                "Jump target=9",
+                "Const k=3",
+                "Say kind=0",
+                "End"
             ]
         );
         assert_eq!(program.chunks[0].locs.len(), code.len());

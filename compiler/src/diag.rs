@@ -25,7 +25,10 @@ pub struct Message {
 
 impl Message {
     pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Message {
-        Message { en: en.into(), zh: zh.into() }
+        Message {
+            en: en.into(),
+            zh: zh.into(),
+        }
     }
 
     /// The text in `lang`.
@@ -58,11 +61,23 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(loc: SourceLoc, message: Message) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, loc, message, labels: Vec::new(), hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            loc,
+            message,
+            labels: Vec::new(),
+            hint: None,
+        }
     }
 
     pub fn warning(loc: SourceLoc, message: Message) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, loc, message, labels: Vec::new(), hint: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            loc,
+            message,
+            labels: Vec::new(),
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: Message) -> Diagnostic {
@@ -101,5 +116,8 @@ impl Diagnostic {
 
 /// Makes a span location.
 pub fn span(start: usize, end: usize) -> SourceLoc {
-    SourceLoc::Span { start: start as u32, end: end as u32 }
+    SourceLoc::Span {
+        start: start as u32,
+        end: end as u32,
+    }
 }

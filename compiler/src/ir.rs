@@ -118,7 +118,11 @@ pub enum Expr {
     List(ListRef),
     /// A custom block parameter reporter. `index` is the parameter's position in the enclosing
     /// procedure, or `None` when used outside it (Scratch then reports 0 or false).
-    Param { name: String, boolean: bool, index: Option<u32> },
+    Param {
+        name: String,
+        boolean: bool,
+        index: Option<u32>,
+    },
 }
 
 /// A resolved variable: its name and slot (an `isa` slot operand: `isa::LOCAL` set for the
@@ -165,7 +169,11 @@ pub fn expr_summary(e: &Expr) -> String {
         Expr::Block(b) => block_summary(b),
         Expr::Var(r) => format!("${}", slot_summary(r)),
         Expr::List(r) => format!("@{}", slot_summary(r)),
-        Expr::Param { name, boolean, index } => {
+        Expr::Param {
+            name,
+            boolean,
+            index,
+        } => {
             let i = index.map_or("?".to_string(), |i| i.to_string());
             if *boolean {
                 format!("%<{name}>{i}")

@@ -45,7 +45,14 @@ pub fn compile_sb3(bytes: &[u8]) -> (Compiled, sb3::Sb3Assets) {
         diagnostics.extend(more);
         Some(program)
     };
-    (Compiled { project, program, diagnostics }, loaded.assets)
+    (
+        Compiled {
+            project,
+            program,
+            diagnostics,
+        },
+        loaded.assets,
+    )
 }
 
 /// Compiles a program written in scratchblocks text (English, Chinese or both).
@@ -58,5 +65,9 @@ pub fn compile_text(source: &str) -> Compiled {
         diagnostics.extend(more);
         Some(program)
     };
-    Compiled { project, program, diagnostics }
+    Compiled {
+        project,
+        program,
+        diagnostics,
+    }
 }

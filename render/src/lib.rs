@@ -30,8 +30,8 @@ pub mod fonts;
 mod hull;
 mod monitor;
 mod pen;
-mod text;
 pub mod skin;
+mod text;
 mod touch;
 pub mod transform;
 

@@ -46,11 +46,15 @@ impl ShapeEffects {
     pub fn from_effects(effects: &[f64; 7]) -> ShapeEffects {
         let on = |i: usize| effects[i] != 0.0 && effects[i].is_finite();
         ShapeEffects {
-            fisheye: on(EFFECT_FISHEYE).then(|| ((effects[EFFECT_FISHEYE] + 100.0) / 100.0).max(0.0)),
+            fisheye: on(EFFECT_FISHEYE)
+                .then(|| ((effects[EFFECT_FISHEYE] + 100.0) / 100.0).max(0.0)),
             whirl: on(EFFECT_WHIRL).then(|| -effects[EFFECT_WHIRL] * std::f64::consts::PI / 180.0),
             pixelate: on(EFFECT_PIXELATE).then(|| effects[EFFECT_PIXELATE].abs() / 10.0),
-            mosaic: on(EFFECT_MOSAIC)
-                .then(|| ((effects[EFFECT_MOSAIC].abs() + 10.0) / 10.0).round().clamp(1.0, 512.0)),
+            mosaic: on(EFFECT_MOSAIC).then(|| {
+                ((effects[EFFECT_MOSAIC].abs() + 10.0) / 10.0)
+                    .round()
+                    .clamp(1.0, 512.0)
+            }),
         }
     }
 
@@ -78,11 +82,19 @@ impl Placement {
     /// to whole units as scratch-render's `updatePosition` does.
     pub fn new(d: &Drawable, skin_size: [f64; 2], rotation_center: [f64; 2]) -> Placement {
         let (direction, flip) = rendered_direction(d);
-        let scale = if d.size.is_finite() { d.size / 100.0 } else { 1.0 };
+        let scale = if d.size.is_finite() {
+            d.size / 100.0
+        } else {
+            1.0
+        };
         let (sx, sy) = (scale * flip, scale);
         let px = if d.x.is_finite() { d.x.round() } else { 0.0 };
         let py = if d.y.is_finite() { d.y.round() } else { 0.0 };
-        let direction = if direction.is_finite() { direction } else { 90.0 };
+        let direction = if direction.is_finite() {
+            direction
+        } else {
+            90.0
+        };
         // A clockwise turn by (direction − 90)°.
         let (sin, cos) = (direction - 90.0).to_radians().sin_cos();
         // Skin (x right, y down) → local (x right, y up, origin at the rotation centre, scaled):
@@ -270,7 +282,10 @@ mod tests {
         d.size = 200.0;
         let p = Placement::new(&d, [10.0, 20.0], [5.0, 10.0]);
         let r = p.aabb();
-        assert_eq!((r.left, r.right, r.bottom, r.top), (-10.0, 10.0, -20.0, 20.0));
+        assert_eq!(
+            (r.left, r.right, r.bottom, r.top),
+            (-10.0, 10.0, -20.0, 20.0)
+        );
         let mut d = drawable();
         d.size = 0.0;
         let p = Placement::new(&d, [10.0, 20.0], [5.0, 10.0]);

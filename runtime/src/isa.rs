@@ -44,7 +44,9 @@ impl fmt::Display for DecodeError {
             DecodeError::UnknownOpcode { at, byte } => {
                 write!(f, "unknown opcode byte {byte:#04x} at offset {at}")
             }
-            DecodeError::Truncated { at } => write!(f, "bytecode ends inside an instruction at offset {at}"),
+            DecodeError::Truncated { at } => {
+                write!(f, "bytecode ends inside an instruction at offset {at}")
+            }
         }
     }
 }
@@ -508,7 +510,10 @@ mod tests {
     fn codes_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for (code, name) in Instr::NAMES {
-            assert!(seen.insert(*code), "byte code {code:#x} used twice ({name})");
+            assert!(
+                seen.insert(*code),
+                "byte code {code:#x} used twice ({name})"
+            );
         }
     }
 
@@ -529,14 +534,20 @@ mod tests {
             decode_all(&bytes[..bytes.len() - 3]),
             Err(DecodeError::Truncated { at: 20 })
         );
-        assert_eq!(decode_all(&[0xff]), Err(DecodeError::UnknownOpcode { at: 0, byte: 0xff }));
+        assert_eq!(
+            decode_all(&[0xff]),
+            Err(DecodeError::UnknownOpcode { at: 0, byte: 0xff })
+        );
     }
 
     #[test]
     fn stack_effects_and_disassembly() {
         assert_eq!(Instr::Call { proc: 0, argc: 4 }.stack_effect(), (4, 0));
         assert_eq!(Instr::Add.stack_effect(), (2, 1));
-        assert_eq!(Instr::LoadVar { var: LOCAL | 2 }.to_string(), "LoadVar var=local:2");
+        assert_eq!(
+            Instr::LoadVar { var: LOCAL | 2 }.to_string(),
+            "LoadVar var=local:2"
+        );
         assert_eq!(Instr::Jump { target: 5 }.to_string(), "Jump target=5");
     }
 }

@@ -232,7 +232,10 @@ pub struct Program {
 impl Program {
     /// The stage's variables, which are the global ones.
     pub fn globals(&self) -> &[VarDef] {
-        self.targets.first().map(|t| &t.variables[..]).unwrap_or(&[])
+        self.targets
+            .first()
+            .map(|t| &t.variables[..])
+            .unwrap_or(&[])
     }
 
     /// Prints every chunk's instructions, for `starling disasm`.
@@ -266,7 +269,11 @@ impl Program {
                         .unwrap_or_default(),
                     _ => String::new(),
                 };
-                let _ = writeln!(out, "  {pc:>4}  {:<32}{comment:<16} {loc}", instr.to_string());
+                let _ = writeln!(
+                    out,
+                    "  {pc:>4}  {:<32}{comment:<16} {loc}",
+                    instr.to_string()
+                );
             }
         }
         out

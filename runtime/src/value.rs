@@ -835,7 +835,9 @@ mod tests {
             (f64::NAN, "NaN"),
             (1e300, "1e+300"),
             (-3.14158, "-3.14158"),
-            (123456.789, "123456.789"), (1e15 + 0.5, "1000000000000000.5"), (2f64.powi(60), "1152921504606847000"),
+            (123456.789, "123456.789"),
+            (1e15 + 0.5, "1000000000000000.5"),
+            (2f64.powi(60), "1152921504606847000"),
         ];
         for (n, want) in cases {
             assert_eq!(number_to_string(*n), *want, "String({n:e})");
@@ -981,11 +983,23 @@ mod tests {
         assert_eq!(to_list_index(&s("last"), 0, false), ListIndex::Invalid);
         assert_eq!(to_list_index(&s("all"), 3, true), ListIndex::All);
         assert_eq!(to_list_index(&s("all"), 3, false), ListIndex::Invalid);
-        assert_eq!(to_list_index(&Value::Num(2.9), 3, false), ListIndex::Index(2));
-        assert_eq!(to_list_index(&Value::Num(0.5), 3, false), ListIndex::Invalid);
-        assert_eq!(to_list_index(&Value::Num(4.0), 3, false), ListIndex::Invalid);
+        assert_eq!(
+            to_list_index(&Value::Num(2.9), 3, false),
+            ListIndex::Index(2)
+        );
+        assert_eq!(
+            to_list_index(&Value::Num(0.5), 3, false),
+            ListIndex::Invalid
+        );
+        assert_eq!(
+            to_list_index(&Value::Num(4.0), 3, false),
+            ListIndex::Invalid
+        );
         assert_eq!(to_list_index(&s("abc"), 3, false), ListIndex::Invalid);
-        assert_eq!(to_list_index(&s("random"), 3, false), ListIndex::Index(usize::MAX));
+        assert_eq!(
+            to_list_index(&s("random"), 3, false),
+            ListIndex::Index(usize::MAX)
+        );
         assert_eq!(to_list_index(&s("any"), 0, false), ListIndex::Invalid);
     }
 

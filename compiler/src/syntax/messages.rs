@@ -148,8 +148,14 @@ pub fn sprite_only(span: Span, text: &str) -> Diagnostic {
     // and Scratch 3 still runs them.
     warn(
         span,
-        format!("In Scratch only sprites have “{}”; on the stage it may not do what you expect.", short(text)),
-        format!("在 Scratch 里只有角色有“{}”；放在舞台上可能不会像你想的那样工作。", short(text)),
+        format!(
+            "In Scratch only sprites have “{}”; on the stage it may not do what you expect.",
+            short(text)
+        ),
+        format!(
+            "在 Scratch 里只有角色有“{}”；放在舞台上可能不会像你想的那样工作。",
+            short(text)
+        ),
     )
     .with_hint(m(
         "Put this script in a sprite's section (#sprite …).",
@@ -170,7 +176,11 @@ pub fn stage_clone_itself(span: Span) -> Diagnostic {
 }
 
 pub fn param_outside_define(span: Span, name: &str, boolean: bool) -> Diagnostic {
-    let (en, zh) = if boolean { ("false", "false") } else { ("0", "0") };
+    let (en, zh) = if boolean {
+        ("false", "false")
+    } else {
+        ("0", "0")
+    };
     warn(
         span,
         format!("“{name}” is an input of a custom block, but it is used outside its define block, so it is always {en}."),

@@ -1300,7 +1300,11 @@ impl<'a, 's> Resolver<'a, 's> {
         {
             let boolean = p.boolean;
             self.report(msg::param_outside_define(span, name, boolean));
-            return Arg::Expr(Box::new(Expr::Param { name: name.to_string(), boolean, index: None }));
+            return Arg::Expr(Box::new(Expr::Param {
+                name: name.to_string(),
+                boolean,
+                index: None,
+            }));
         }
         let names = self.visible_names();
         let similar = matcher::similar_names(name, names.iter().map(String::as_str));
@@ -1364,7 +1368,11 @@ impl<'a, 's> Resolver<'a, 's> {
             .find(|p| p.name == name && p.boolean)
         {
             self.report(msg::param_outside_define(span, name, true));
-            return Arg::Expr(Box::new(Expr::Param { name: p.name.clone(), boolean: true, index: None }));
+            return Arg::Expr(Box::new(Expr::Param {
+                name: p.name.clone(),
+                boolean: true,
+                index: None,
+            }));
         }
         let text = self.text(span).to_string();
         let lang = if is_chinese(&text) {

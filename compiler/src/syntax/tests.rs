@@ -1657,7 +1657,10 @@ fn syntax_diag_sprite_only_blocks_on_the_stage() {
     let src = "#stage\nwhen green flag clicked\nmove (10) steps\nsay (x position)\ncreate clone of (myself v)\ncreate clone of (Cat v)\nerase all\nswitch backdrop to (next backdrop v)\n\nwhen this sprite clicked";
     let (_, d) = parse(src);
     // Warnings, not errors: Scratch 3 runs such stage scripts from converted Scratch 2 projects.
-    assert!(d.iter().all(|d| d.severity == crate::Severity::Warning), "{d:?}");
+    assert!(
+        d.iter().all(|d| d.severity == crate::Severity::Warning),
+        "{d:?}"
+    );
     let d: Vec<(String, &str)> = d
         .iter()
         .map(|d| (d.message.en.clone(), span_text(src, &d.loc)))

@@ -401,7 +401,9 @@ impl Vm {
     /// scripts cannot move it until [`Vm::stop_drag`]. The host decides which sprites may be
     /// dragged (in the player only those set draggable, in the editor any).
     pub fn start_drag(&mut self, id: u32) {
-        let Some(sid) = self.slot_of_id(id) else { return };
+        let Some(sid) = self.slot_of_id(id) else {
+            return;
+        };
         if self.sprites[sid].is_stage {
             return;
         }
@@ -411,7 +413,9 @@ impl Vm {
 
     /// Moves a dragged sprite to (x, y), fenced to the stage like any move.
     pub fn drag_to(&mut self, id: u32, x: f64, y: f64) {
-        let Some(sid) = self.slot_of_id(id) else { return };
+        let Some(sid) = self.slot_of_id(id) else {
+            return;
+        };
         if !self.sprites[sid].dragging {
             return;
         }

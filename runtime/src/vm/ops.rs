@@ -596,9 +596,7 @@ impl Vm {
                     return stage.touching_drawables(&me, &others);
                 }
                 let mine = self.bounds(sid);
-                others
-                    .into_iter()
-                    .any(|o| mine.intersects(&self.bounds(o)))
+                others.into_iter().any(|o| mine.intersects(&self.bounds(o)))
             }
         }
     }
@@ -607,7 +605,12 @@ impl Vm {
     /// stage nothing has a colour. A hidden sprite still senses colours (scratch-render's
     /// `isTouchingColor` does not look at the sprite's own visibility; hidden "sensor" sprites
     /// rely on it).
-    pub(super) fn touching_color(&mut self, sid: usize, color: &Value, mask: Option<&Value>) -> bool {
+    pub(super) fn touching_color(
+        &mut self,
+        sid: usize,
+        color: &Value,
+        mask: Option<&Value>,
+    ) -> bool {
         if self.stage.is_none() || self.sprites[sid].is_stage {
             return false;
         }
@@ -830,7 +833,10 @@ impl Vm {
                     continue;
                 };
                 let shown = items.iter().take(MONITOR_LIST_ITEMS);
-                (&l.name, MonitorValue::List(shown.map(|v| v.to_str().to_string()).collect()))
+                (
+                    &l.name,
+                    MonitorValue::List(shown.map(|v| v.to_str().to_string()).collect()),
+                )
             } else {
                 let (Some(v), Some(value)) = (def.variables.get(i), owner.variables.get(i)) else {
                     continue;

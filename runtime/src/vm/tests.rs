@@ -2721,7 +2721,8 @@ impl crate::stage::Stage for FakeStage {
         _me: &crate::stage::Drawable,
         others: &[crate::stage::Drawable],
     ) -> bool {
-        self.others_asked.push(others.iter().map(|d| d.id).collect());
+        self.others_asked
+            .push(others.iter().map(|d| d.id).collect());
         self.touching
     }
     fn touching_point(&mut self, _me: &crate::stage::Drawable, x: f64, y: f64) -> bool {
@@ -2759,9 +2760,21 @@ fn touching_questions_go_to_the_stage_with_parsed_colours() {
     let mut b = Build::new();
     let cat = b.sprite("Cat");
     let dog = b.sprite("Dog");
-    let touch_dog = vec![b.k("Dog"), i(Instr::TouchingObject), i(Instr::Say { kind: 0 })];
-    let touch_mouse = vec![b.k("_mouse_"), i(Instr::TouchingObject), i(Instr::Say { kind: 0 })];
-    let touch_red = vec![b.k("#ff0000"), i(Instr::TouchingColor), i(Instr::Say { kind: 0 })];
+    let touch_dog = vec![
+        b.k("Dog"),
+        i(Instr::TouchingObject),
+        i(Instr::Say { kind: 0 }),
+    ];
+    let touch_mouse = vec![
+        b.k("_mouse_"),
+        i(Instr::TouchingObject),
+        i(Instr::Say { kind: 0 }),
+    ];
+    let touch_red = vec![
+        b.k("#ff0000"),
+        i(Instr::TouchingColor),
+        i(Instr::Say { kind: 0 }),
+    ];
     // `color (#00ff00) is touching (0x0000ff)?`: the mask is pushed first.
     let green_on_blue = vec![
         b.k("#00ff00"),
@@ -2897,14 +2910,20 @@ fn the_frame_lists_visible_sprites_back_to_front_with_bubbles_and_drags_move_the
     frame(&mut vm);
     let f = vm.frame();
     assert_eq!(f.stage.id, 0);
-    assert_eq!(f.sprites.iter().map(|d| d.id).collect::<Vec<_>>(), [cat, dog]);
+    assert_eq!(
+        f.sprites.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [cat, dog]
+    );
     assert_eq!(f.bubbles.len(), 1);
     assert_eq!((f.bubbles[0].id, f.bubbles[0].text.as_str()), (cat, "hi"));
     // Dragging brings the cat to the front and moves it; scripts can't move it meanwhile.
     vm.start_drag(cat);
     vm.drag_to(cat, 50.0, 60.0);
     let f = vm.frame();
-    assert_eq!(f.sprites.iter().map(|d| d.id).collect::<Vec<_>>(), [dog, cat]);
+    assert_eq!(
+        f.sprites.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [dog, cat]
+    );
     assert_eq!((f.sprites[1].x, f.sprites[1].y), (50.0, 60.0));
     vm.stop_drag(cat);
     assert!(!sprite_named(&vm, "Cat").dragging);
