@@ -65,6 +65,14 @@ if [ -x "$starling" ]; then
     check "starling bench --sb3" "$starling" bench --sb3 tests/fixtures/sb3/bench --reps 1
 fi
 
+# The stage in wasm (what the playground will run): builds stage-bench for wasm32 and runs a
+# few frames of it under Node, so a wasm-only breakage shows here. Its timings are informative.
+if command -v node >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
+    check "stage benchmark in wasm (3 frames)" bash stage-bench/wasm.sh --frames 3 --warmup 0
+else
+    echo "==> stage benchmark in wasm: skipped (needs node and rustup)"
+fi
+
 if [ "$failed" -gt 0 ]; then
     echo
     echo "Failed:"

@@ -85,10 +85,6 @@ impl Renderer {
         self.skins.get(target as usize)?.get(costume)
     }
 
-    pub(crate) fn skin_mut(&mut self, target: u32, costume: usize) -> Option<&mut Skin> {
-        self.skins.get_mut(target as usize)?.get_mut(costume)
-    }
-
     /// Draws the frame: backdrop, pen layer, sprites back to front, bubbles, monitors. `scale`
     /// 1 gives 480×360 pixels, 2 gives 960×720, and so on (0.25…8).
     pub fn render(&mut self, frame: &Frame, scale: f32) -> Pixmap {
