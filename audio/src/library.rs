@@ -1,1 +1,1 @@
-//! (being written)
+//! The built-in sound library (being written).

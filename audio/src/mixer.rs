@@ -1,1 +1,1 @@
-//! (being written)
+//! The mixer (being written).

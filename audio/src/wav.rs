@@ -1,1 +1,1 @@
-//! (being written)
+//! Writing WAV files (being written).
