@@ -1,5 +1,7 @@
 // Times the stage benchmark's wasm build under Node and prints the same table as the native
-// binary (`cargo run --release -p starling-stage-bench`). wasm.sh builds the module and runs this.
+// binary (`cargo run --release -p starling-stage-bench`), then the mixer's benchmark (the same
+// scenario as `cargo run --release -p starling-audio --example mix_bench`). wasm.sh builds the
+// module and runs this.
 //
 //   node stage-bench/run_wasm.mjs [path/to/starling_stage_bench.wasm] [--frames N] [--warmup N]
 //
@@ -86,5 +88,29 @@ for (let index = 0; index < w.bench_scenario_count(); index++) {
       pad(w.bench_clone_count(), 6), pad((w.bench_touch_hits() / (warmup + frames)).toFixed(1), 7),
       pad((w.bench_frame_coverage() * 100).toFixed(1), 5) + '%', pad((w.bench_pen_coverage() * 100).toFixed(1), 5) + '%',
     ].join(' '),
+  );
+}
+
+// The mixer: 16 sounds at once, a frame (its events, then 1/30 s of 48 kHz stereo) at a time.
+{
+  w.bench_mix_setup();
+  const mixWarmup = w.bench_mix_warmup_frames();
+  for (let i = 0; i < mixWarmup; i++) w.bench_mix_frame();
+  const mixFrames = Math.max(frames, 300);
+  const mix = [];
+  let voices = 0;
+  let peak = 0;
+  for (let i = 0; i < mixFrames; i++) {
+    const t0 = performance.now();
+    w.bench_mix_frame();
+    mix.push(performance.now() - t0);
+    voices = Math.max(voices, w.bench_mix_playing());
+    peak = Math.max(peak, w.bench_mix_peak());
+  }
+  const m = summarize(mix);
+  console.log(
+    `\nMixer, wasm32 under Node, ${mixFrames} frames of 33.3 ms at 48000 Hz after ${mixWarmup} warm-up: ` +
+      `ms per frame median ${m.median.toFixed(4)}, p90 ${m.p90.toFixed(4)} ` +
+      `(up to ${voices} playbacks at once, peak ${peak.toFixed(3)})`,
   );
 }

@@ -77,33 +77,62 @@ pub enum PenEvent {
     },
 }
 
-/// Sound commands.
+/// Sound commands: what the sound and music blocks did, in order. A host's mixer
+/// (`starling_audio::mixer::Mixer`) applies a frame's events at the start of the sound it mixes
+/// after that frame ([`crate::Vm::frame_seconds`] of it) and follows the same rules as the VM,
+/// scratch-audio's: one player per (sound bank, sound), shared by a sprite and its clones.
+///
+/// `sprite` is the [`crate::vm::SpriteState::id`] of the sprite (or clone, or the stage) whose
+/// block ran: volume and effects belong to it. `owner` is the index in
+/// [`crate::Program::targets`] whose sounds are used (a clone's is its sprite's) and `sound` the
+/// index in that target's sounds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SoundEvent {
-    /// Start a sound of a sprite with the sprite's volume (0…100), pitch (±360) and pan (±100).
+    /// Start the sound with the sprite's volume (0…100), pitch (±360, the playback rate is
+    /// 2^(pitch/120)) and pan (±100). The player of (owner, sound) plays it for this sprite from
+    /// now on: if it is sounding it restarts (the old playback fades out in 25 ms), unless it
+    /// started less than 25 ms ago, when it just goes on; if another sprite played it last, that
+    /// playback is stopped first. `target` names the sprite.
     Play {
         target: String,
+        sprite: u32,
+        owner: u32,
         sound: usize,
         volume: f64,
         pitch: f64,
         pan: f64,
     },
-    /// The sprite's effects or volume changed while its sounds play.
+    /// The sprite's volume or sound effects changed: they apply to the sounds it played last
+    /// (each player's latest sprite), not to notes and drums.
     Effects {
         target: String,
+        sprite: u32,
         volume: f64,
         pitch: f64,
         pan: f64,
     },
+    /// Stop the sound of (owner, sound) if `sprite` played it last (scratch-audio's
+    /// `SoundBank.stop`): a stopped sprite or a deleted clone that was waiting for the sound to
+    /// finish (`play sound until done`).
+    Stop {
+        sprite: u32,
+        owner: u32,
+        sound: usize,
+    },
+    /// Stop every sound, note and drum (a quick fade).
     StopAll,
-    /// A drum (1…18) for `seconds`.
+    /// A drum (1…18) played by `sprite` at its volume; it sounds for its own natural length
+    /// (`seconds` is the block's wait).
     Drum {
+        sprite: u32,
         drum: u32,
         seconds: f64,
         volume: f64,
     },
-    /// A note (0…130) on an instrument (1…21) for `seconds`.
+    /// A note (0…130) on an instrument (1…21) held for `seconds` (its release follows),
+    /// played by `sprite` at its volume.
     Note {
+        sprite: u32,
         note: f64,
         instrument: u32,
         seconds: f64,

@@ -377,8 +377,9 @@ define_isa! {
     // ---------------------------------------------------------------- sound
     /// Pops a sound name or number; starts it.
     PlaySound = 0xb0, pops (1), pushes (0);
-    /// Pops a sound name or number; starts it and pushes the deadline when it ends (its length
-    /// at the current pitch). Follow with `WaitCheck`.
+    /// Pops a sound name or number; starts it, parks the thread until that sound's player next
+    /// stops (it ends at its real length under pitch changes, is restarted, or is stopped) and
+    /// pushes a deadline that is already due. Follow with `WaitCheck`.
     PlaySoundStart = 0xb1, pops (1), pushes (1);
     StopAllSounds = 0xb2, pops (0), pushes (0);
     /// Pops amount. effect: 0 pitch, 1 pan.

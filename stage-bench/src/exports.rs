@@ -3,7 +3,8 @@
 //!
 //! One benchmark at a time lives in a thread-local (wasm32-unknown-unknown has one thread).
 //! Node calls [`bench_setup`], then times [`bench_step_frame`] and [`bench_render_frame`] one by
-//! one; the other functions are not timed.
+//! one; the other functions are not timed. The mixing benchmark has its own: [`bench_mix_setup`],
+//! then [`bench_mix_frame`] timed.
 
 // `#[no_mangle]` keeps the export names readable from JavaScript; the `unsafe_code` lint counts
 // it as unsafe because an exported name could clash with another symbol. These names are
@@ -12,10 +13,11 @@
 
 use std::cell::RefCell;
 
-use crate::{Bench, Scenario};
+use crate::{Bench, MixBench, Scenario};
 
 thread_local! {
     static BENCH: RefCell<Option<Bench>> = const { RefCell::new(None) };
+    static MIX: RefCell<Option<MixBench>> = const { RefCell::new(None) };
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
@@ -113,4 +115,38 @@ pub extern "C" fn bench_frame_coverage() -> f64 {
 #[no_mangle]
 pub extern "C" fn bench_pen_coverage() -> f64 {
     with_bench(0.0, Bench::pen_coverage)
+}
+
+/// Sets up the mixing benchmark (`starling_audio::mixer::bench`), replacing the previous one.
+#[no_mangle]
+pub extern "C" fn bench_mix_setup() {
+    MIX.with(|m| *m.borrow_mut() = Some(MixBench::new()));
+}
+
+/// Frames to run before timing the mixer.
+#[no_mangle]
+pub extern "C" fn bench_mix_warmup_frames() -> i32 {
+    starling_audio::mixer::bench::WARMUP_FRAMES as i32
+}
+
+/// One frame of the mixing benchmark: its sound events, then 1/30 s of 48 kHz stereo (timed).
+#[no_mangle]
+pub extern "C" fn bench_mix_frame() {
+    MIX.with(|m| {
+        if let Some(bench) = m.borrow_mut().as_mut() {
+            bench.frame();
+        }
+    });
+}
+
+/// Playbacks sounding after the latest mixed frame (-1 before [`bench_mix_setup`]).
+#[no_mangle]
+pub extern "C" fn bench_mix_playing() -> i32 {
+    MIX.with(|m| m.borrow().as_ref().map_or(-1, |b| b.playing() as i32))
+}
+
+/// The largest sample of the latest mixed frame.
+#[no_mangle]
+pub extern "C" fn bench_mix_peak() -> f64 {
+    MIX.with(|m| m.borrow().as_ref().map_or(0.0, |b| f64::from(b.peak())))
 }

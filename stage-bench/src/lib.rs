@@ -16,6 +16,11 @@ use starling_compiler::Lang;
 use starling_render::{Pixmap, Renderer};
 use starling_runtime::{Input, Vm, VmConfig};
 
+/// The mixing benchmark (16 sounds at once, 1/30 s frames at 48 kHz), which `run_wasm.mjs` times
+/// after the stage scenarios; natively it is `cargo run --release -p starling-audio --example
+/// mix_bench`.
+pub use starling_audio::mixer::bench::MixBench;
+
 pub mod exports;
 
 /// The costume every scenario uses: a starling, drawn for this benchmark.

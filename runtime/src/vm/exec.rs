@@ -1388,19 +1388,16 @@ impl Vm {
 
             Instr::PlaySound => {
                 let which = pop!();
-                self.play_sound(sid, &which);
+                self.play_sound(sid, &which, false);
             }
             Instr::PlaySoundStart => {
                 let which = pop!();
-                let now = self.now();
-                match self.play_sound(sid, &which) {
-                    Some(secs) => {
-                        let deadline = now + secs * 1000.0;
-                        push!(Value::Num(deadline));
-                        th.real_time_wait = false;
-                        park!(pc, Status::PromiseWait(Wait::Sound(deadline)));
-                    }
-                    None => push!(Value::Num(self.current_msecs)),
+                // The wait is the sound player's (see "Sound" in the module docs of `vm`): the
+                // pushed deadline is already due, so `WaitCheck` passes once the thread resumes.
+                push!(Value::Num(self.current_msecs));
+                th.real_time_wait = false;
+                if let Some((player, stops)) = self.play_sound(sid, &which, true) {
+                    park!(pc, Status::PromiseWait(Wait::Sound { player, stops }));
                 }
             }
             Instr::StopAllSounds => self.stop_all_sounds(),

@@ -45,6 +45,31 @@
 //! (bounce, `touching edge`) has measured the sprite's tight bounds for its costume and shape,
 //! as scratch-render does.
 //!
+//! # Sound
+//!
+//! The VM plays nothing; it emits [`crate::io::SoundEvent`]s and keeps, as scratch-audio does,
+//! one sound player per (sprite definition, sound), shared by the sprite and its clones, so that
+//! `play sound until done` ends exactly when the sound does. The rule, which the host's mixer
+//! (`starling_audio::mixer`) follows too, so that picture and sound agree:
+//!
+//! - A frame's sound events take effect at the end of the frame, where the host mixes the next
+//!   [`Vm::frame_seconds`] of sound.
+//! - Each playing player has a position in seconds of the sound at normal pitch. At the start of
+//!   every frame it advances by the previous frame's time × the playback rate 2^(pitch/120), the
+//!   rate after that frame's effect changes (so changing the pitch while a sound plays changes how
+//!   long the rest of it takes). When the position reaches the sound's length
+//!   ([`crate::program::SoundDef::seconds`], which the host fills in from the decoded sound; 0
+//!   when unknown) the sound has ended.
+//! - A player stops when its sound ends, when it is played again (a restart; or, if it started
+//!   less than 25 ms of frame time ago, scratch-audio's `isStarting`, it goes on without
+//!   restarting but still counts as stopped), when another sprite or clone plays it, when `stop
+//!   all sounds`, the stop sign or the green flag stop everything, and when a sprite that waits
+//!   for it with `play sound until done` is stopped (`stop other scripts in sprite`, `delete this
+//!   clone`: scratch3_sound's `_stopWaitingSoundsForTarget`).
+//! - `play sound until done` waits for its player's next stop; the thread goes on at the start
+//!   of the frame after it, as a resolved promise does in Scratch.
+//! - Volume and effect changes apply to the players the sprite played last.
+//!
 //! # Approximations
 //!
 //! - Without a stage, shapes are rectangles: fencing, `if on edge, bounce`, `touching (sprite /
@@ -55,10 +80,9 @@
 //!   as in Scratch 3). `loudness` is 0: there is no microphone (the
 //!   issue asks for 0 where Scratch says −1 without one).
 //! - Size limits need the costume size; without it only the upper limit of a 1×1 costume applies.
-//! - `play sound until done` waits for [`crate::program::SoundDef::seconds`] at the current
-//!   pitch (0 when unknown); a sound restarted by another script does not end the first wait
-//!   early; stopping a script does not stop its sounds (only `stop all sounds` and the stop
-//!   sign do, via [`SoundEvent::StopAll`]).
+//! - A clone's id is reused after the clone is deleted; a sound that a deleted clone played
+//!   last takes its effects from the next clone with that id (Scratch's players keep the deleted
+//!   target, which no block can change any more).
 //! - Speech bubbles count as layers in Scratch's renderer (they shift `go forward (n) layers`);
 //!   here they do not.
 //! - Events name sprites by name; clones share their sprite's name, so a host that draws clones'
@@ -77,7 +101,7 @@ mod tests;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use crate::io::{BubbleKind, Event, Input, SoundEvent};
+use crate::io::{BubbleKind, Event, Input};
 use crate::program::{Hat, Program, TargetDef};
 use crate::stage::{BubbleView, Frame, Stage};
 use crate::value::{js_lowercase, Text, Value};
@@ -147,6 +171,43 @@ struct BubbleTimer {
     deadline: f64,
     sprite: usize,
     usage: u64,
+}
+
+/// How long a sound counts as just started (scratch-audio's `DECAY_DURATION`, 25 ms): playing it
+/// again meanwhile does not restart it.
+pub const SOUND_STARTING_SECONDS: f64 = 0.025;
+
+/// scratch-audio's `SoundPlayer` as far as the VM needs it: whether the sound plays, where it
+/// is, and who played it last. One per (target definition, sound), made when first played.
+#[derive(Debug, Clone, PartialEq)]
+struct SoundPlayer {
+    /// Index into [`Program::targets`] whose sound it is.
+    owner: u32,
+    /// Index into that target's sounds.
+    sound: usize,
+    /// [`SpriteState::id`] of the sprite or clone that played it last (`SoundBank.playerTargets`).
+    sprite: u32,
+    playing: bool,
+    /// Seconds of the sound (at normal pitch) played so far.
+    position: f64,
+    /// The sound's length in seconds at normal pitch.
+    length: f64,
+    /// Frame time in seconds since it started.
+    age: f64,
+    /// Playback rate, 2^(pitch/120) of its sprite.
+    rate: f64,
+    /// How many times it stopped (its `stop` events): `play sound until done` waits for the next.
+    stops: u64,
+}
+
+impl SoundPlayer {
+    /// `SoundPlayer.stop` (and `onEnded`): a playing sound stops.
+    fn stop(&mut self) {
+        if self.playing {
+            self.playing = false;
+            self.stops += 1;
+        }
+    }
 }
 
 /// The thread whose turn it is.
@@ -250,6 +311,13 @@ pub struct Vm {
     stage: Option<Box<dyn Stage>>,
     /// One-character strings for the ASCII characters, so `letter (i) of` allocates nothing.
     ascii_letters: Vec<Text>,
+    /// The sound players made so far (see the module docs, "Sound").
+    sound_players: Vec<SoundPlayer>,
+    /// scratch3_sound's `waitingSounds`: (sprite id, player) for each sound a sprite started with
+    /// `play sound until done` (and did not start again without waiting since).
+    waiting_sounds: Vec<(u32, u32)>,
+    /// How long the latest frame took in seconds of virtual time.
+    frame_secs: f64,
 }
 
 impl Vm {
@@ -345,6 +413,9 @@ impl Vm {
             ascii_letters: (0u8..128)
                 .map(|c| Text::from(char::from(c).to_string()))
                 .collect(),
+            sound_players: Vec::new(),
+            waiting_sounds: Vec::new(),
+            frame_secs: 0.0,
         };
         vm.update_layers();
         vm
@@ -461,6 +532,8 @@ impl Vm {
     pub fn step_frame(&mut self, input: &Input) {
         self.frame_units = 0;
         let frame_start = self.clock_ms;
+        // The sound mixed since the last frame.
+        self.advance_sounds(self.frame_secs);
         // What JavaScript timers and promises would have done between frames.
         self.fire_timers(frame_start);
         self.apply_input(input);
@@ -472,10 +545,20 @@ impl Vm {
         self.step_threads();
         let frame_ms = 1000.0 / self.config.frame_rate.max(1e-3);
         let used_ms = self.frame_units as f64 * self.ms_per_unit;
+        let before = self.clock_exact;
         self.clock_exact += frame_ms.max(used_ms);
+        self.frame_secs = (self.clock_exact - before) / 1000.0;
         self.clock_ms = self.clock_exact.round();
         self.frame_units = 0;
         self.frame_count += 1;
+    }
+
+    /// How much virtual time the latest frame took, in seconds: 1 / frame rate, or more when a
+    /// warp thread overran the frame (0 before the first frame). A host that plays sound mixes
+    /// this much after each frame, with that frame's [`crate::io::SoundEvent`]s applied at its
+    /// start, so that sounds end when `play sound until done` thinks they do.
+    pub fn frame_seconds(&self) -> f64 {
+        self.frame_secs
     }
 
     /// Drains the events, in the order they happened.
@@ -641,10 +724,14 @@ impl Vm {
             }
         }
         let questions = &self.questions;
+        let players = &self.sound_players;
         for th in self.threads.iter_mut() {
             if let Status::PromiseWait(w) = th.status {
                 let resolved = match w {
-                    Wait::Until(d) | Wait::Sound(d) => d <= now,
+                    Wait::Until(d) => d <= now,
+                    Wait::Sound { player, stops } => {
+                        players.get(player as usize).is_none_or(|p| p.stops > stops)
+                    }
                     Wait::Ask(q) => !questions.iter().any(|x| x.id == q),
                 };
                 if resolved {
@@ -958,7 +1045,7 @@ impl Vm {
         }
         self.bubble_timers.clear();
         self.questions.clear();
-        self.events.push(Event::Sound(SoundEvent::StopAll));
+        self.stop_sound_players();
         for sid in self.target_order.clone() {
             let s = &mut self.sprites[sid];
             s.pitch = 0.0;
@@ -999,6 +1086,7 @@ impl Vm {
     /// `runtime.stopForTarget`: stops the target's threads (but `except`), and drops its
     /// questions.
     fn stop_for_target(&mut self, sid: usize, except: Option<ThreadId>) {
+        self.stop_waiting_sounds(sid);
         let was_asking = self.questions.front().is_some_and(|q| q.sprite == sid);
         self.questions.retain(|q| q.sprite != sid);
         if was_asking {

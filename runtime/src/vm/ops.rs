@@ -4,8 +4,8 @@
 
 use super::jsmath::{self, clamp, js_round, wrap_clamp};
 use super::sprite::{self, color, EFFECT_BRIGHTNESS, EFFECT_GHOST, STAGE_HEIGHT, STAGE_WIDTH};
-use super::thread::{Status, ThreadId, Wait};
-use super::{HatEvent, Question, SpriteState, Vm, MAX_CLONES};
+use super::thread::ThreadId;
+use super::{HatEvent, Question, SoundPlayer, SpriteState, Vm, MAX_CLONES, SOUND_STARTING_SECONDS};
 use crate::io::{BubbleKind, Event, PenEvent, SoundEvent};
 use crate::program::{CostumeDef, MonitorDef, RotationStyle};
 use crate::stage::{Drawable, MonitorMode, MonitorValue, MonitorView};
@@ -881,44 +881,164 @@ impl Vm {
         Some((wrap_clamp(n - 1.0, 0.0, sounds.len() as f64 - 1.0) as usize).min(sounds.len() - 1))
     }
 
-    /// Starts a sound; returns its length in seconds at the current pitch (0 when unknown), or
-    /// `None` when there is no such sound.
-    pub(super) fn play_sound(&mut self, sid: usize, which: &Value) -> Option<f64> {
+    /// scratch3_sound `_playSound` with scratch-audio's `SoundBank.playSound` and
+    /// `SoundPlayer.play`: starts (or restarts) the sound's player for this sprite. Returns the
+    /// player and its stop count after starting, which `play sound until done` waits to pass, or
+    /// `None` when there is no such sound. `waiting` is `play sound until done`.
+    pub(super) fn play_sound(
+        &mut self,
+        sid: usize,
+        which: &Value,
+        waiting: bool,
+    ) -> Option<(u32, u64)> {
         let index = self.sound_index(sid, which)?;
         let s = &self.sprites[sid];
-        let seconds = self.program.targets[s.target as usize].sounds[index]
+        let (id, owner) = (s.id, s.target);
+        let length = self.program.targets[owner as usize].sounds[index]
             .seconds
+            .filter(|l| l.is_finite() && *l > 0.0)
             .unwrap_or(0.0);
-        let rate = 2f64.powf(s.pitch / 120.0);
-        self.events.push(Event::Sound(SoundEvent::Play {
+        let rate = playback_rate(s.pitch);
+        let event = SoundEvent::Play {
             target: s.name.clone(),
+            sprite: id,
+            owner,
             sound: index,
             volume: s.volume,
             pitch: s.pitch,
             pan: s.pan,
-        }));
-        Some(seconds / rate)
+        };
+        let p = match self
+            .sound_players
+            .iter()
+            .position(|p| p.owner == owner && p.sound == index)
+        {
+            Some(p) => p,
+            None => {
+                self.sound_players.push(SoundPlayer {
+                    owner,
+                    sound: index,
+                    sprite: id,
+                    playing: false,
+                    position: 0.0,
+                    length,
+                    age: 0.0,
+                    rate,
+                    stops: 0,
+                });
+                self.sound_players.len() - 1
+            }
+        };
+        let player = &mut self.sound_players[p];
+        if player.sprite != id {
+            // "Forking" the output: another sprite's playback stops first.
+            player.stop();
+        }
+        player.sprite = id;
+        player.rate = rate;
+        player.length = length;
+        if player.playing && player.age < SOUND_STARTING_SECONDS {
+            // `isStarting`: the sound goes on; the player only emits `stop` and `play`.
+            player.stops += 1;
+        } else {
+            player.stop();
+            player.playing = true;
+            player.position = 0.0;
+            player.age = 0.0;
+        }
+        let stops = player.stops;
+        let key = (id, p as u32);
+        let listed = self.waiting_sounds.iter().position(|w| *w == key);
+        match (waiting, listed) {
+            (true, None) => self.waiting_sounds.push(key),
+            (false, Some(i)) => {
+                self.waiting_sounds.swap_remove(i);
+            }
+            _ => {}
+        }
+        self.events.push(Event::Sound(event));
+        Some((p as u32, stops))
     }
 
-    /// `stop all sounds`: threads waiting for a sound to end go on at the next frame.
+    /// `stop all sounds`: every player stops (threads waiting for one go on at the next frame).
     pub(super) fn stop_all_sounds(&mut self) {
+        self.stop_sound_players();
+    }
+
+    /// scratch3_sound `stopAllSounds`, which the stop sign and the green flag run too.
+    pub(super) fn stop_sound_players(&mut self) {
         self.events.push(Event::Sound(SoundEvent::StopAll));
-        let now = self.now();
-        for t in self.threads.iter_mut() {
-            if let Status::PromiseWait(Wait::Sound(_)) = t.status {
-                t.status = Status::PromiseWait(Wait::Until(now));
+        for p in self.sound_players.iter_mut() {
+            p.stop();
+        }
+        self.waiting_sounds.clear();
+    }
+
+    /// scratch3_sound `_stopWaitingSoundsForTarget` (on `STOP_FOR_TARGET`): the sounds the
+    /// sprite waits for with `play sound until done` stop, if it played them last.
+    pub(super) fn stop_waiting_sounds(&mut self, sid: usize) {
+        let id = self.sprites[sid].id;
+        if !self.waiting_sounds.iter().any(|w| w.0 == id) {
+            return;
+        }
+        let mut i = 0;
+        while i < self.waiting_sounds.len() {
+            let (sprite, p) = self.waiting_sounds[i];
+            if sprite != id {
+                i += 1;
+                continue;
+            }
+            self.waiting_sounds.remove(i);
+            let Some(player) = self.sound_players.get_mut(p as usize) else {
+                continue;
+            };
+            if player.sprite == id {
+                let was_playing = player.playing;
+                player.stop();
+                if was_playing {
+                    let (owner, sound) = (player.owner, player.sound);
+                    self.events.push(Event::Sound(SoundEvent::Stop {
+                        sprite: id,
+                        owner,
+                        sound,
+                    }));
+                }
+            }
+        }
+    }
+
+    /// Time passed: the frame's worth of sound was mixed. Each playing sound moves on by
+    /// `seconds` × its rate and ends when it reaches its length (see the module docs).
+    pub(super) fn advance_sounds(&mut self, seconds: f64) {
+        if seconds.is_nan() || seconds <= 0.0 {
+            return;
+        }
+        for p in self.sound_players.iter_mut().filter(|p| p.playing) {
+            p.age += seconds;
+            p.position += seconds * p.rate;
+            // The tolerance absorbs rounding in the sum of frame times (30 × 1/30 s may fall
+            // short of 1 s by a few ulps); it is far below one sample.
+            if p.position >= p.length - 1e-9 {
+                p.stop();
             }
         }
     }
 
     fn sound_effects_changed(&mut self, sid: usize) {
         let s = &self.sprites[sid];
+        let id = s.id;
+        let rate = playback_rate(s.pitch);
         self.events.push(Event::Sound(SoundEvent::Effects {
             target: s.name.clone(),
+            sprite: id,
             volume: s.volume,
             pitch: s.pitch,
             pan: s.pan,
         }));
+        // `SoundBank.setEffects`: only the sounds this sprite played last.
+        for p in self.sound_players.iter_mut().filter(|p| p.sprite == id) {
+            p.rate = rate;
+        }
     }
 
     /// Sound effect `effect` (0 pitch ±360, 1 pan ±100).
@@ -959,6 +1079,7 @@ impl Vm {
         let volume = self.sprites[sid].volume;
         let drum = if drum.is_finite() { drum as u32 + 1 } else { 1 };
         self.events.push(Event::Sound(SoundEvent::Drum {
+            sprite: self.sprites[sid].id,
             drum,
             seconds,
             volume,
@@ -976,6 +1097,7 @@ impl Vm {
         let seconds = self.beats_to_seconds(beats);
         let s = &self.sprites[sid];
         self.events.push(Event::Sound(SoundEvent::Note {
+            sprite: s.id,
             note,
             instrument: s.instrument,
             seconds,
@@ -1136,6 +1258,16 @@ fn legacy_update_pen_color(pen: &mut sprite::PenState) {
     pen.saturation = 100.0 * s;
     pen.brightness = 100.0 * v;
     update_pen_color(pen);
+}
+
+/// scratch-audio's `PitchEffect.getRatio`: 10 pitch units are a semitone, so 120 are an octave.
+pub(super) fn playback_rate(pitch: f64) -> f64 {
+    let rate = 2f64.powf(pitch / 120.0);
+    if rate.is_finite() {
+        rate
+    } else {
+        1.0
+    }
 }
 
 /// JavaScript's `parseInt(text, 10)`: optional sign and leading digits after whitespace.

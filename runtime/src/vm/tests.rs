@@ -1734,6 +1734,7 @@ fn volume_and_sound_effects_wait_a_frame_and_are_clamped() {
     let e1 = frame(&mut vm);
     assert!(e1.contains(&Event::Sound(SoundEvent::Effects {
         target: "Cat".into(),
+        sprite: 1,
         volume: 100.0,
         pitch: 0.0,
         pan: 0.0
@@ -1741,6 +1742,7 @@ fn volume_and_sound_effects_wait_a_frame_and_are_clamped() {
     let e2 = frame(&mut vm);
     assert!(e2.contains(&Event::Sound(SoundEvent::Effects {
         target: "Cat".into(),
+        sprite: 1,
         volume: 100.0,
         pitch: 360.0,
         pan: 0.0
@@ -1748,6 +1750,8 @@ fn volume_and_sound_effects_wait_a_frame_and_are_clamped() {
     let e3 = frame(&mut vm);
     let play = Event::Sound(SoundEvent::Play {
         target: "Cat".into(),
+        sprite: 1,
+        owner: 1,
         sound: 0,
         volume: 100.0,
         pitch: 360.0,
@@ -1795,11 +1799,13 @@ fn music_blocks_clamp_and_time_by_tempo() {
     }
     assert_eq!(says(&events)[0], "500");
     assert!(events.contains(&Event::Sound(SoundEvent::Drum {
+        sprite: 1,
         drum: 1,
         seconds: 0.5,
         volume: 100.0
     })));
     assert!(events.contains(&Event::Sound(SoundEvent::Note {
+        sprite: 1,
         note: 130.0,
         instrument: 20,
         seconds: 0.25,
@@ -2975,4 +2981,314 @@ fn monitors_show_current_values_and_follow_show_and_hide() {
     let mut b2 = vm;
     b2.monitors[1].visible = false;
     assert_eq!(b2.frame().monitors.len(), 2);
+}
+
+// ---------------------------------------------------------------------- sound players
+
+/// A sprite "Cat" with one sound, "meow", `seconds` long.
+fn cat_with_sound(b: &mut Build, seconds: f64) -> u32 {
+    let s = b.sprite("Cat");
+    b.p.targets[s as usize].sounds.push(SoundDef {
+        name: "meow".into(),
+        file: None,
+        seconds: Some(seconds),
+    });
+    s
+}
+
+/// `play sound (meow) until done` then `say (text)`.
+fn play_until_done_then_say(b: &mut Build, text: &str) -> Vec<S> {
+    vec![
+        b.k("meow"),
+        i(Instr::PlaySoundStart),
+        i(Instr::WaitCheck),
+        b.k(text),
+        i(Instr::Say { kind: 0 }),
+    ]
+}
+
+/// `wait (secs)`.
+fn wait_secs(b: &mut Build, secs: f64) -> Vec<S> {
+    vec![b.k(secs), i(Instr::WaitStart), i(Instr::WaitCheck)]
+}
+
+/// The frames (counting the first after the green flag as 1) in which each text is said.
+fn frames_saying(vm: &mut Vm, n: usize) -> Vec<(usize, String)> {
+    let mut said = Vec::new();
+    for f in 1..=n {
+        for text in says(&frame(vm)) {
+            said.push((f, text));
+        }
+    }
+    said
+}
+
+fn sound_events(events: &[Event]) -> Vec<SoundEvent> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Sound(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn play_until_done_waits_for_the_sound_at_its_pitch() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 1.0);
+    let code = play_until_done_then_say(&mut b, "done");
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    // Played in frame 1; 1 s of sound is mixed after frames 1…30, so the wait ends at the start
+    // of frame 31.
+    assert_eq!(frames_saying(&mut vm, 40), [(31, "done".to_string())]);
+    assert!((vm.frame_seconds() - 1.0 / 30.0).abs() < 1e-12);
+}
+
+#[test]
+fn play_until_done_follows_a_pitch_change_while_the_sound_plays() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 1.0);
+    let code = play_until_done_then_say(&mut b, "done");
+    b.script(s, Hat::Flag, code);
+    let mut code = wait_secs(&mut b, 0.5);
+    code.extend([b.k(120.0), i(Instr::SetSoundEffect { effect: 0 })]);
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    // Half the sound has played when the pitch goes up an octave in frame 16; the other half
+    // takes 0.25 s at double speed: 7.5 frames, so the wait ends at the start of frame 24
+    // (frame 31 without the change).
+    assert_eq!(frames_saying(&mut vm, 40), [(24, "done".to_string())]);
+}
+
+#[test]
+fn restarting_a_sound_ends_the_earlier_wait() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 2.0);
+    let code = play_until_done_then_say(&mut b, "first");
+    b.script(s, Hat::Flag, code);
+    let mut code = wait_secs(&mut b, 0.5);
+    code.extend([b.k("meow"), i(Instr::PlaySound)]);
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    // The restart in frame 16 stops the first playback; its waiter goes on in frame 17.
+    assert_eq!(frames_saying(&mut vm, 80), [(17, "first".to_string())]);
+}
+
+#[test]
+fn playing_a_sound_twice_in_one_frame_does_not_restart_it() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 1.0);
+    let code = play_until_done_then_say(&mut b, "first");
+    b.script(s, Hat::Flag, code);
+    let mut code = wait_secs(&mut b, 0.5);
+    code.extend(play_until_done_then_say(&mut b, "second"));
+    b.script(s, Hat::Flag, code);
+    let code = play_until_done_then_say(&mut b, "third");
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    // "third" plays it again in the same frame as "first": it is still starting (scratch-audio's
+    // 25 ms), so it goes on, and only the first waiter is let go (frame 2). The second script
+    // restarts it at frame 16 (0.5 s later), which lets "third" go in frame 17; "second" then
+    // waits the whole second.
+    assert_eq!(
+        frames_saying(&mut vm, 60),
+        [
+            (2, "first".to_string()),
+            (17, "third".to_string()),
+            (46, "second".to_string())
+        ]
+    );
+}
+
+#[test]
+fn stop_all_sounds_ends_the_wait() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 2.0);
+    let code = play_until_done_then_say(&mut b, "done");
+    b.script(s, Hat::Flag, code);
+    let mut code = wait_secs(&mut b, 0.5);
+    code.push(i(Instr::StopAllSounds));
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    vm.take_events();
+    let mut said = Vec::new();
+    let mut stopped_in = None;
+    for f in 1..=80 {
+        let events = frame(&mut vm);
+        if events.contains(&Event::Sound(SoundEvent::StopAll)) {
+            stopped_in.get_or_insert(f);
+        }
+        said.extend(says(&events).into_iter().map(|t| (f, t)));
+    }
+    assert_eq!(stopped_in, Some(16));
+    assert_eq!(said, [(17, "done".to_string())]);
+}
+
+#[test]
+fn the_stop_sign_and_the_green_flag_stop_all_sounds() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 2.0);
+    let code = play_until_done_then_say(&mut b, "done");
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    frames(&mut vm, 5);
+    vm.stop_all();
+    assert_eq!(sound_events(&vm.take_events()), [SoundEvent::StopAll]);
+    assert!(!vm.is_running());
+    vm.green_flag();
+    assert!(sound_events(&vm.take_events()).contains(&SoundEvent::StopAll));
+    // The flag played it afresh: the whole 2 s again.
+    assert_eq!(frames_saying(&mut vm, 70), [(61, "done".to_string())]);
+}
+
+#[test]
+fn stopping_a_sprite_stops_the_sound_it_waits_for() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 2.0);
+    let code = play_until_done_then_say(&mut b, "never");
+    b.script(s, Hat::Flag, code);
+    let mut code = wait_secs(&mut b, 0.5);
+    code.push(i(Instr::Stop { option: 2 }));
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    let events = frames(&mut vm, 16);
+    assert_eq!(
+        sound_events(&events).last(),
+        Some(&SoundEvent::Stop {
+            sprite: 1,
+            owner: 1,
+            sound: 0
+        })
+    );
+    assert!(says(&frames(&mut vm, 60)).is_empty());
+}
+
+#[test]
+fn deleting_a_clone_stops_the_sound_it_waits_for() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 2.0);
+    let code = play_until_done_then_say(&mut b, "never");
+    b.script(s, Hat::CloneStart, code);
+    b.script(
+        s,
+        Hat::BroadcastReceived("bye".into()),
+        vec![i(Instr::DeleteClone)],
+    );
+    let mut code = vec![b.k("_myself_"), i(Instr::CreateClone)];
+    code.extend(wait_secs(&mut b, 0.5));
+    code.extend([b.k("bye"), i(Instr::Broadcast)]);
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    vm.take_events();
+    let first = sound_events(&frame(&mut vm));
+    let Some(SoundEvent::Play { sprite: clone, .. }) = first.first().cloned() else {
+        panic!("the clone plays: {first:?}");
+    };
+    assert_ne!(clone, 1);
+    let events = sound_events(&frames(&mut vm, 16));
+    assert_eq!(
+        events,
+        [SoundEvent::Stop {
+            sprite: clone,
+            owner: 1,
+            sound: 0
+        }]
+    );
+}
+
+#[test]
+fn a_clone_playing_the_sound_takes_it_over_with_its_own_effects() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 2.0);
+    let code = play_until_done_then_say(&mut b, "sprite");
+    b.script(s, Hat::Flag, code);
+    let code = play_until_done_then_say(&mut b, "clone");
+    b.script(s, Hat::CloneStart, code);
+    let mut code = wait_secs(&mut b, 0.5);
+    code.extend([b.k("_myself_"), i(Instr::CreateClone)]);
+    code.extend(wait_secs(&mut b, 0.1));
+    // The sprite's pitch no longer applies to the sound the clone played last.
+    code.extend([b.k(360.0), i(Instr::SetSoundEffect { effect: 0 })]);
+    b.script(s, Hat::Flag, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    // The clone plays it in frame 16, which stops the sprite's playback (its waiter goes on in
+    // frame 17); the clone's playback lasts its full 2 s at the clone's pitch.
+    assert_eq!(
+        frames_saying(&mut vm, 90),
+        [(17, "sprite".to_string()), (76, "clone".to_string())]
+    );
+}
+
+#[test]
+fn sound_events_name_the_sprite_and_the_owner_of_the_sounds() {
+    let mut b = Build::new();
+    let s = cat_with_sound(&mut b, 1.0);
+    let code = vec![
+        b.k(50.0),
+        i(Instr::SetVolume),
+        b.k("_myself_"),
+        i(Instr::CreateClone),
+    ];
+    b.script(s, Hat::Flag, code);
+    let code = vec![
+        b.k(30.0),
+        i(Instr::SetSoundEffect { effect: 1 }),
+        b.k(1.0),
+        i(Instr::PlaySound),
+        b.k(2.0),
+        b.k(0.25),
+        i(Instr::PlayDrumStart),
+        i(Instr::WaitCheck),
+    ];
+    b.script(s, Hat::CloneStart, code);
+    let mut vm = b.vm();
+    vm.green_flag();
+    vm.take_events();
+    let events = sound_events(&frames(&mut vm, 3));
+    let clone = vm.sprites().find(|s| s.is_clone).expect("a clone").id;
+    assert_eq!(
+        events,
+        [
+            SoundEvent::Effects {
+                target: "Cat".into(),
+                sprite: 1,
+                volume: 50.0,
+                pitch: 0.0,
+                pan: 0.0
+            },
+            SoundEvent::Effects {
+                target: "Cat".into(),
+                sprite: clone,
+                volume: 100.0,
+                pitch: 0.0,
+                pan: 30.0
+            },
+            SoundEvent::Play {
+                target: "Cat".into(),
+                sprite: clone,
+                owner: 1,
+                sound: 0,
+                volume: 100.0,
+                pitch: 0.0,
+                pan: 30.0
+            },
+            SoundEvent::Drum {
+                sprite: clone,
+                drum: 2,
+                seconds: 0.25,
+                volume: 100.0
+            },
+        ]
+    );
 }

@@ -18,8 +18,11 @@ pub(crate) enum Wait {
     /// Until the virtual clock reaches this time: `say … for secs`, and `Promise.resolve()`
     /// blocks (sound effects and volume) with the current time, which wait for the next frame.
     Until(f64),
-    /// `play sound until done`: until the sound's end, or until sounds are stopped.
-    Sound(f64),
+    /// `play sound until done`: until the sound player `player` (an index into the VM's sound
+    /// players) next stops, i.e. until it has stopped more than `stops` times: the sound ended,
+    /// was restarted or was stopped (scratch-audio's `SoundPlayer.finished()`, which waits for the
+    /// player's next `stop` event).
+    Sound { player: u32, stops: u64 },
     /// `ask and wait`: until the question with this id is answered.
     Ask(u64),
 }
