@@ -7,6 +7,8 @@ mod conformance;
 mod convert;
 // Pictures of the stage (`starling run --screenshot`) against expected PNGs.
 mod golden;
+// Sound (`starling run --audio`): the WAV files measured against `.checks` files.
+mod audio;
 
 use starling_compiler::{compile_text, Lang};
 use starling_tests::*;

@@ -16,6 +16,10 @@
 //! - `stage/NAME.sb.txt` (+ `NAME.args`; costume files in `stage/assets/`) → `NAME.png`: golden
 //!   pictures of the stage, compared with a tolerance by `golden.rs` (as are the examples that
 //!   have an `examples/NAME.png`).
+//! - `audio/NAME.sb.txt` (+ `NAME.args`; sound files beside it) → `NAME.checks`: measurements
+//!   of the WAV that `starling run --audio` records (frequencies, loudness, pan, onsets,
+//!   silence), checked by `audio.rs` (as are the examples that have an `examples/NAME.checks`),
+//!   with `NAME.expected` (stdout) and `NAME.stderr` when they exist.
 //!
 //! Run cases (and examples) run on a stage, as `starling run` does: `#costume` files are read
 //! relative to the program's folder.

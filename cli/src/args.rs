@@ -188,6 +188,18 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
             }
             "--answer" if is_run => options.answers.push(value(&mut i)?),
             "--screenshot" if is_run => options.screenshot = Some(value(&mut i)?),
+            "--audio" if is_run => {
+                // A file name, not the next option (`--audio --seconds 2` forgot the name).
+                let usage = || fail(text::audio_usage());
+                let file = value(&mut i).map_err(|_| usage())?;
+                if file.is_empty() || file.starts_with('-') {
+                    return Err(usage());
+                }
+                if let Some(ext) = other_sound_format(&file) {
+                    return Err(fail(text::audio_not_wav(&file, ext)));
+                }
+                options.audio = Some(file);
+            }
             "--screenshot-every" if is_run => {
                 // Two values: the number of frames (possibly `--screenshot-every=N`), then the
                 // folder.
@@ -259,6 +271,19 @@ pub fn parse(args: &[String], default_lang: Lang) -> Result<Args, ArgError> {
         }
     };
     Ok(Args { command, lang })
+}
+
+/// The extension of `file` when it names a sound format other than WAV (`--audio song.mp3`):
+/// Starling writes only WAV, and a file called `.mp3` holding WAV would confuse players.
+fn other_sound_format(file: &str) -> Option<&str> {
+    const OTHERS: &[&str] = &[
+        "mp3", "ogg", "oga", "opus", "flac", "m4a", "aac", "wma", "aif", "aiff",
+    ];
+    let ext = std::path::Path::new(file).extension()?.to_str()?;
+    OTHERS
+        .iter()
+        .any(|o| o.eq_ignore_ascii_case(ext))
+        .then_some(ext)
 }
 
 /// Splits `--name=value` into the name and the value.
@@ -391,6 +416,35 @@ mod tests {
         assert!(p(&["check", "a", "--screenshot", "x.png"]).is_err());
         let e = p(&["run", "a", "--scale", "big", "--lang", "zh-CN"]).unwrap_err();
         assert!(e.message.get(Lang::ZhCn).contains("0.25"));
+        assert_eq!(e.lang, Lang::ZhCn);
+    }
+
+    #[test]
+    fn audio() {
+        let Command::Run { options, .. } = p(&["run", "a", "--audio", "out.wav"]).unwrap().command
+        else {
+            panic!()
+        };
+        assert_eq!(options.audio.as_deref(), Some("out.wav"));
+        let Command::Run { options, .. } = p(&["run", "a", "--audio=b.wav"]).unwrap().command
+        else {
+            panic!()
+        };
+        assert_eq!(options.audio.as_deref(), Some("b.wav"));
+        let Command::Run { options, .. } = p(&["run", "a"]).unwrap().command else {
+            panic!()
+        };
+        assert_eq!(options.audio, None);
+        // Mistakes.
+        assert!(p(&["run", "a", "--audio"]).is_err());
+        assert!(p(&["run", "a", "--audio="]).is_err());
+        assert!(p(&["run", "a", "--audio=-"]).is_err());
+        assert!(p(&["run", "a", "--audio", "--seconds", "2"]).is_err());
+        assert!(p(&["check", "a", "--audio", "x.wav"]).is_err());
+        let e = p(&["run", "a", "--audio", "song.MP3"]).unwrap_err();
+        assert!(e.message.get(Lang::En).contains("WAV"), "{:?}", e.message);
+        let e = p(&["run", "a", "--audio", "--lang", "zh-CN"]).unwrap_err();
+        assert!(e.message.get(Lang::ZhCn).contains("--audio"));
         assert_eq!(e.lang, Lang::ZhCn);
     }
 }

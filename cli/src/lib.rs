@@ -72,6 +72,13 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
         }
         Command::Run { file, mut options } => {
             options.epoch_ms = options.epoch_ms.or(io.wall_clock_ms);
+            // A place the sound cannot be saved is said before the program runs, not after.
+            if let Some(audio) = &options.audio {
+                if let Some(message) = audio_place_problem(audio) {
+                    writeln!(io.err, "{}", message.get(lang))?;
+                    return Ok(EXIT_USAGE);
+                }
+            }
             let Some((source, compiled, sb3_assets)) = load_and_compile(&file, lang, io)? else {
                 return Ok(EXIT_FAILED);
             };
@@ -105,7 +112,7 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
                 None => run::Assets::Folder(&folder),
             };
             let summary = run::run_with_assets(program, assets, &options, io.out, io.err)?;
-            Ok(if summary.picture_failed {
+            Ok(if summary.picture_failed || summary.audio_failed {
                 EXIT_FAILED
             } else {
                 EXIT_OK
@@ -193,6 +200,22 @@ fn main_inner(args: &[String], default_lang: Lang, io: &mut Io<'_>) -> io::Resul
             }
             Ok(code)
         }
+    }
+}
+
+/// Why the sound of `--audio FILE` cannot be saved as `FILE`, when that is plain before the run:
+/// the file is a folder, or its folder does not exist. (Other problems, such as a read-only
+/// folder, show when the file is written.)
+fn audio_place_problem(file: &str) -> Option<Message> {
+    let path = std::path::Path::new(file);
+    if path.is_dir() {
+        return Some(text::audio_is_folder(file));
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            Some(text::audio_no_folder(file, &dir.to_string_lossy()))
+        }
+        _ => None,
     }
 }
 

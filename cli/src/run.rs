@@ -6,20 +6,32 @@
 //! and fencing, the pen draws, and `touching color` sees colours; the same renderer draws the
 //! pictures of `--screenshot` and `--screenshot-every`.
 //!
+//! Sounds are decoded once before the run ([`load_sounds`]), which also sets each sound's real
+//! length for `play sound until done`. With `--audio FILE.wav` a [`starling_audio::mixer::Mixer`]
+//! turns the VM's sound events into 48 kHz stereo, frame by frame on the virtual clock (a frame
+//! of 1/30 s is 1,600 samples), so the file sounds as the program would have, however fast the
+//! run went; without `--audio` nothing is mixed.
+//!
 //! The CLI and the integration tests both run programs through [`run_with_assets`], so a test's
-//! expected output (and a golden image) is exactly what `starling run` prints (and draws).
+//! expected output (and a golden image, and a sound file) is exactly what `starling run` prints
+//! (and draws, and plays).
 //! [`run_program`] runs without a stage, for the benchmarks, which time the engine alone.
 
+use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
+use starling_audio::mixer::Mixer;
+use starling_audio::Sound;
 use starling_compiler::sb3::Sb3Assets;
 use starling_compiler::Lang;
 use starling_render::Renderer;
+use starling_runtime::io::SoundEvent;
 use starling_runtime::program::Hat;
 use starling_runtime::{Event, Input, Program, Vm, VmConfig};
 
-use crate::text;
+use crate::text::{self, SoundTrouble};
 
 /// When to stop a program that is still running.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +56,20 @@ pub const MAX_SCALE: f32 = 8.0;
 /// A costume file larger than this is not read (the .sb3 loader has the same limit for a whole
 /// project); the costume becomes a placeholder.
 pub const MAX_COSTUME_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A sound file larger than this is not read (as for costumes); the sound is silent.
+pub const MAX_SOUND_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Samples per second of `--audio` files (each of two channels, 16 bits).
+pub const AUDIO_RATE: u32 = 48_000;
+
+/// The longest `--audio` recording, in seconds: five minutes are 55 MB of WAV, and the whole
+/// recording is held in memory until the run ends.
+pub const MAX_AUDIO_SECONDS: u32 = 300;
+
+/// After the last script ends, the recording goes on while sounds still play (a note's release,
+/// a long sound file), for at most this many seconds.
+pub const MAX_AUDIO_TAIL_SECONDS: f64 = 10.0;
 
 /// `--screenshot-every N DIR`: a picture of the stage after every `every` frames, written as
 /// `DIR/frame-00001.png`, `DIR/frame-00002.png`, ….
@@ -72,6 +98,8 @@ pub struct RunOptions {
     pub screenshot_every: Option<PictureSeries>,
     /// `--scale K`: pictures are 480K×360K pixels.
     pub scale: f32,
+    /// `--audio FILE.wav`: everything the program plays, as a WAV file.
+    pub audio: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -86,6 +114,7 @@ impl Default for RunOptions {
             screenshot: None,
             screenshot_every: None,
             scale: 1.0,
+            audio: None,
         }
     }
 }
@@ -114,6 +143,10 @@ pub struct RunSummary {
     pub pictures: u64,
     /// A picture could not be written (the reason is on `err`); the command then fails.
     pub picture_failed: bool,
+    /// Seconds of sound written to the `--audio` file (0 without `--audio`).
+    pub audio_seconds: f64,
+    /// The `--audio` file could not be written (the reason is on `err`); the command then fails.
+    pub audio_failed: bool,
 }
 
 /// Where a program's costume files come from.
@@ -137,6 +170,32 @@ impl Assets<'_> {
             Assets::Nothing => None,
         }
     }
+
+    /// The bytes of the sound file `name`, or why there are none.
+    fn sound_file(&self, name: &str) -> Result<Vec<u8>, FileTrouble> {
+        match self {
+            Assets::Folder(dir) => {
+                let path = dir.join(name);
+                if std::fs::metadata(&path)
+                    .is_ok_and(|m| m.is_file() && m.len() > MAX_SOUND_FILE_BYTES)
+                {
+                    return Err(FileTrouble::TooLarge);
+                }
+                read_limited(&path, MAX_SOUND_FILE_BYTES).ok_or(FileTrouble::Missing)
+            }
+            Assets::Sb3(assets) => assets
+                .get(name)
+                .map(<[u8]>::to_vec)
+                .ok_or(FileTrouble::Missing),
+            Assets::Nothing => Err(FileTrouble::Missing),
+        }
+    }
+}
+
+/// Why a sound file could not be read.
+enum FileTrouble {
+    Missing,
+    TooLarge,
 }
 
 /// Reads at most `limit` bytes; `None` if the file cannot be read or is larger (so a costume
@@ -180,17 +239,123 @@ pub fn load_stage(
     Ok(renderer)
 }
 
-/// Runs a compiled program as `starling run` does: on a stage with the costumes from `assets`
-/// (see [`run_on_stage`]).
+/// A program's decoded sounds: `by_target[t][i]` is sound `i` of `Program::targets[t]`. Sounds
+/// that share a file share one decoded copy.
+#[derive(Debug, Clone, Default)]
+pub struct Sounds {
+    pub by_target: Vec<Vec<Rc<Sound>>>,
+}
+
+/// Decodes every sound of `program` once, from `assets`, and sets each sound's
+/// [`starling_runtime::program::SoundDef::seconds`] to its decoded length, so `play sound until
+/// done` waits as long as the sound really plays (with or without `--audio`). A sound that is
+/// missing or cannot be decoded is silent (keeping the length the project recorded, if any) with
+/// a friendly warning on `err`; loading never fails.
+pub fn load_sounds(
+    program: &mut Program,
+    assets: Assets<'_>,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<Sounds> {
+    let silent = Rc::new(Sound::silent());
+    // File name → decoded sound (`None`: it could not be used, and that was already said).
+    let mut decoded: HashMap<String, Option<Rc<Sound>>> = HashMap::new();
+    let mut sounds = Sounds::default();
+    for target in &mut program.targets {
+        let mut list = Vec::with_capacity(target.sounds.len());
+        for def in &mut target.sounds {
+            let Some(file) = def.file.as_deref() else {
+                // `#sound Meow` without a file: a sound of the built-in library, if it has one of
+                // that name.
+                if let Some(sound) = library_sound(&def.name) {
+                    def.seconds = Some(sound.seconds());
+                    list.push(Rc::new(sound));
+                    continue;
+                }
+                writeln!(
+                    err,
+                    "{}",
+                    text::sound_problem(&target.name, &def.name, &SoundTrouble::NoFile).get(lang)
+                )?;
+                list.push(Rc::clone(&silent));
+                continue;
+            };
+            let sound = match decoded.get(file) {
+                Some(known) => known.clone(),
+                None => {
+                    let result = match assets.sound_file(file) {
+                        Ok(bytes) => starling_audio::decode::decode(&bytes, file)
+                            .map(Rc::new)
+                            .map_err(|p| {
+                                Some(text::sound_problem(
+                                    &target.name,
+                                    &def.name,
+                                    &SoundTrouble::Broken(&p),
+                                ))
+                            }),
+                        // The .sb3 loader has already warned about a file missing from the project.
+                        Err(FileTrouble::Missing) if matches!(assets, Assets::Sb3(_)) => Err(None),
+                        Err(FileTrouble::Missing) => Err(Some(text::sound_problem(
+                            &target.name,
+                            &def.name,
+                            &SoundTrouble::Missing(file),
+                        ))),
+                        Err(FileTrouble::TooLarge) => Err(Some(text::sound_problem(
+                            &target.name,
+                            &def.name,
+                            &SoundTrouble::TooLarge(file, MAX_SOUND_FILE_BYTES / (1024 * 1024)),
+                        ))),
+                    };
+                    let sound = match result {
+                        Ok(sound) => Some(sound),
+                        Err(message) => {
+                            if let Some(message) = message {
+                                writeln!(err, "{}", message.get(lang))?;
+                            }
+                            None
+                        }
+                    };
+                    decoded.insert(file.to_string(), sound.clone());
+                    sound
+                }
+            };
+            match sound {
+                Some(sound) => {
+                    def.seconds = Some(sound.seconds());
+                    list.push(sound);
+                }
+                None => list.push(Rc::clone(&silent)),
+            }
+        }
+        sounds.by_target.push(list);
+    }
+    Ok(sounds)
+}
+
+/// The built-in library's sound called `name` (its id, English or Chinese name, in any case),
+/// made at [`AUDIO_RATE`].
+fn library_sound(name: &str) -> Option<Sound> {
+    let name = name.trim();
+    starling_audio::library::all()
+        .iter()
+        .find(|s| {
+            s.id.eq_ignore_ascii_case(name) || s.en.eq_ignore_ascii_case(name) || s.zh == name
+        })
+        .map(|s| s.render(AUDIO_RATE))
+}
+
+/// Runs a compiled program as `starling run` does: on a stage with the costumes from `assets`,
+/// and with its sounds from there too (see [`run_on_stage`]).
 pub fn run_with_assets(
-    program: Program,
+    mut program: Program,
     assets: Assets<'_>,
     options: &RunOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<RunSummary> {
     let stage = load_stage(&program, assets, options.lang, err)?;
-    run_on_stage(program, Some(stage), options, out, err)
+    let sounds = load_sounds(&mut program, assets, options.lang, err)?;
+    run_on_stage(program, Some(stage), sounds, options, out, err)
 }
 
 /// Runs a compiled program headless without a stage: costumes are rectangles of their recorded
@@ -202,7 +367,7 @@ pub fn run_program(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<RunSummary> {
-    run_on_stage(program, None, options, out, err)
+    run_on_stage(program, None, Sounds::default(), options, out, err)
 }
 
 /// Runs a compiled program headless: green flag, then frames until no script is running (and no
@@ -214,9 +379,14 @@ pub fn run_program(
 /// With a `stage`, the VM asks it about shapes and colours, and the pictures of
 /// [`RunOptions::screenshot`] and [`RunOptions::screenshot_every`] are drawn with it: one after
 /// every N-th frame, and one of the stage as it is when the run stops, however it stops.
+///
+/// With [`RunOptions::audio`], the sound events of each frame start their sounds at the start of
+/// that frame and the mix follows the virtual clock (see [`Recording`]); `sounds` are the
+/// decoded sound files. Without it, nothing is mixed.
 pub fn run_on_stage(
     program: Program,
     stage: Option<Renderer>,
+    sounds: Sounds,
     options: &RunOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -241,14 +411,30 @@ pub fn run_on_stage(
         vm.set_stage(Box::new(stage));
     }
     let mut pictures = Pictures::new(options, err)?;
+    let mut recording = options
+        .audio
+        .as_deref()
+        .map(|file| Recording::new(file, &sounds));
+    drop(sounds);
     let input = Input::default();
     let mut answers = options.answers.iter();
     let mut last_question = String::new();
     let mut n_said = 0;
     vm.green_flag();
     let stop = loop {
-        // Events of the green flag itself (none today) and of the previous frame.
-        n_said += print_events(&mut vm, out, err, options.lang, &mut last_question)?;
+        // Events of the green flag itself (none today) and of the previous frame: its sounds
+        // start when that frame started, and the recording catches up with the clock.
+        n_said += print_events(
+            &mut vm,
+            out,
+            err,
+            options.lang,
+            &mut last_question,
+            recording.as_mut(),
+        )?;
+        if let Some(r) = &mut recording {
+            r.mix_seconds(vm.frame_seconds());
+        }
         if vm.waiting_for_answer() {
             match answers.next() {
                 Some(a) => vm.answer(a),
@@ -277,6 +463,17 @@ pub fn run_on_stage(
     };
     out.flush()?;
     pictures.at_stop(&mut vm, err)?;
+    let (audio_seconds, audio_failed) = match recording {
+        Some(mut r) => {
+            // A program that ended lets its last sounds ring out; one stopped by a limit is cut
+            // there, as asked.
+            if matches!(stop, Stop::Finished | Stop::NoMoreAnswers) {
+                r.ring_out();
+            }
+            r.write(options.lang, err)?
+        }
+        None => (0.0, false),
+    };
     let asked_for_pictures = options.screenshot.is_some() || options.screenshot_every.is_some();
     if n_said == 0 && !asked_for_pictures && stage_has_something(&mut vm) {
         // A program that only draws would otherwise end in silence.
@@ -288,7 +485,107 @@ pub fn run_on_stage(
         time_ms: vm.time_ms(),
         pictures: pictures.written,
         picture_failed: pictures.failed,
+        audio_seconds,
+        audio_failed,
     })
+}
+
+/// The `--audio` recording: the mixer and the stereo samples it made so far.
+///
+/// The VM's clock is the only clock: after each frame, that frame's sound events start, stop
+/// or change sounds and then [`Vm::frame_seconds`] are mixed, so a frame of 1/30 s adds 1,600
+/// samples (a frame that took longer in program time, as a long warp loop does, adds more), in
+/// turbo mode as in normal mode, however fast the machine runs the program. A sound started
+/// during a frame starts at that frame's start: within 1/30 s of where Scratch would start it,
+/// and exactly where the VM thinks it starts, so it ends when `play sound until done` goes on.
+pub struct Recording<'a> {
+    file: &'a str,
+    mixer: Mixer,
+    /// Interleaved stereo, left then right, −1…1.
+    samples: Vec<f32>,
+    /// [`MAX_AUDIO_SECONDS`] was reached: the rest of the run is not recorded.
+    full: bool,
+}
+
+impl<'a> Recording<'a> {
+    /// A recording into `file` (written by [`Recording::write`]) with the program's decoded
+    /// sounds.
+    pub fn new(file: &'a str, sounds: &Sounds) -> Recording<'a> {
+        let mut mixer = Mixer::new(AUDIO_RATE);
+        for (owner, list) in sounds.by_target.iter().enumerate() {
+            for (index, sound) in list.iter().enumerate() {
+                mixer.set_sound(owner as u32, index, Rc::clone(sound));
+            }
+        }
+        Recording {
+            file,
+            mixer,
+            samples: Vec::new(),
+            full: false,
+        }
+    }
+
+    /// Starts, stops or changes sounds at the end of what has been mixed.
+    pub fn handle(&mut self, event: &SoundEvent) {
+        if !self.full {
+            self.mixer.handle(event);
+        }
+    }
+
+    /// Mixes `seconds` more of virtual time (the mixer carries fractions of a sample over, so
+    /// 30 frames of 1/30 s are exactly one second of samples).
+    pub fn mix_seconds(&mut self, seconds: f64) {
+        let max_len = 2 * MAX_AUDIO_SECONDS as usize * AUDIO_RATE as usize;
+        let mut left = seconds;
+        // In pieces of at most a second: a frame can last long in program time (a warp loop).
+        while left > 0.0 && !self.full {
+            let piece = left.min(1.0);
+            left -= piece;
+            self.mixer.mix(piece, &mut self.samples);
+            if self.samples.len() >= max_len {
+                self.samples.truncate(max_len);
+                self.full = true;
+            }
+        }
+    }
+
+    /// Goes on mixing, a frame at a time, while sounds still play (at most
+    /// [`MAX_AUDIO_TAIL_SECONDS`]), so the file does not cut off the last note.
+    pub fn ring_out(&mut self) {
+        let mut tail = 0.0;
+        while self.mixer.playing() > 0 && tail < MAX_AUDIO_TAIL_SECONDS && !self.full {
+            self.mix_seconds(1.0 / 30.0);
+            tail += 1.0 / 30.0;
+        }
+    }
+
+    /// Seconds recorded so far.
+    pub fn seconds(&self) -> f64 {
+        (self.samples.len() / 2) as f64 / f64::from(AUDIO_RATE)
+    }
+
+    /// The samples so far: interleaved stereo at [`AUDIO_RATE`].
+    pub fn samples(&self) -> &[f32] {
+        &self.samples
+    }
+
+    /// Writes the WAV file (48 kHz, stereo, 16-bit); gives the seconds written and whether
+    /// writing failed (after saying why on `err`).
+    fn write(self, lang: Lang, err: &mut dyn Write) -> io::Result<(f64, bool)> {
+        if self.full {
+            let m = text::audio_too_long(MAX_AUDIO_SECONDS, self.file);
+            writeln!(err, "{}", m.get(lang))?;
+        }
+        let wav = starling_audio::wav::encode_wav_16(AUDIO_RATE, 2, &self.samples);
+        match std::fs::write(self.file, wav) {
+            Ok(()) => Ok((self.seconds(), false)),
+            Err(e) => {
+                let m = text::cannot_write(self.file, &e);
+                writeln!(err, "{}", m.get(lang))?;
+                Ok((0.0, true))
+            }
+        }
+    }
 }
 
 /// The pictures a run writes, and what became of them.
@@ -413,6 +710,7 @@ fn print_events(
     err: &mut dyn Write,
     lang: Lang,
     last_question: &mut String,
+    mut recording: Option<&mut Recording<'_>>,
 ) -> io::Result<usize> {
     let mut n_said = 0;
     let mut last_bubble: Option<(String, String)> = None;
@@ -439,6 +737,11 @@ fn print_events(
             }
             Event::Warning { message } => {
                 writeln!(err, "{}: {message}", text::warning_prefix().get(lang))?;
+            }
+            Event::Sound(sound) => {
+                if let Some(r) = recording.as_deref_mut() {
+                    r.handle(&sound);
+                }
             }
             _ => {}
         }

@@ -52,12 +52,16 @@ Options for run:
                    save a picture after every N frames: DIR/frame-00001.png, …
                    (at most 1000 pictures)
   --scale K        pictures K times 480×360 pixels (0.25 to 8, default 1)
+  --audio FILE.wav
+                   save everything the program plays (sounds, notes, drums) as a
+                   WAV file, in time with the program's clock
   --lang en|zh-CN  language of messages (also for check)
 
 Examples:
   starling run examples/counter.sb.txt
   starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
   starling run examples/spiral.sb.txt --screenshot spiral.png
+  starling run examples/song.sb.txt --audio song.wav
   starling convert game.sb3 game.sb.txt
 ",
         "\
@@ -83,12 +87,16 @@ run 的选项：
                    每 N 帧存一张舞台图片：文件夹/frame-00001.png, …
                    （最多 1000 张）
   --scale K        图片大小是 480×360 像素的 K 倍（0.25 到 8，默认 1）
+  --audio 文件.wav
+                   把程序播放的所有声音（声音、音符、鼓声）存成一个 WAV 文件，
+                   和程序的时间对齐
   --lang en|zh-CN  提示信息的语言（check 也可以用）
 
 例子：
   starling run examples/counter.sb.txt
   starling run examples/times_table_quiz.sb.txt --answer 7 --answer 15 --answer 21
   starling run examples/spiral.sb.txt --screenshot spiral.png
+  starling run examples/song.sb.txt --audio song.wav
   starling convert game.sb3 game.sb.txt
 ",
     )
@@ -214,6 +222,102 @@ pub fn costume_problem(p: &starling_render::Problem) -> Message {
         format!("warning: {sprite}, costume “{costume}”: {}", p.en),
         format!("警告：{sprite} 的造型“{costume}”：{}", p.zh),
     )
+}
+
+pub fn audio_usage() -> Message {
+    m(
+        "The option --audio needs the name of a file to save the sound in, for example \
+         `--audio song.wav`.",
+        "选项 --audio 后面要写保存声音的文件名，比如 `--audio song.wav`。",
+    )
+}
+
+pub fn audio_not_wav(file: &str, ext: &str) -> Message {
+    m(
+        format!(
+            "Starling saves sound as a WAV file, not as .{ext}, so give --audio a name that \
+             ends in .wav (for example `--audio song.wav` instead of `{file}`)."
+        ),
+        format!(
+            "Starling 只能把声音存成 WAV 文件，不能存成 .{ext}，所以 --audio 的文件名要以 .wav \
+             结尾（比如用 `--audio song.wav`，而不是 `{file}`）。"
+        ),
+    )
+}
+
+pub fn audio_no_folder(file: &str, dir: &str) -> Message {
+    m(
+        format!(
+            "I can't save the sound as {file}: there is no folder “{dir}”. Make the folder \
+             first, or choose another place."
+        ),
+        format!(
+            "我没法把声音存成 {file}：没有“{dir}”这个文件夹。请先建好这个文件夹，或者换一个地方。"
+        ),
+    )
+}
+
+pub fn audio_is_folder(file: &str) -> Message {
+    m(
+        format!(
+            "{file} is a folder. Give --audio the name of a file to save the sound in, for \
+             example `--audio {}`.",
+            std::path::Path::new(file).join("song.wav").display()
+        ),
+        format!(
+            "{file} 是一个文件夹。--audio 后面要写保存声音的文件名，比如 `--audio {}`。",
+            std::path::Path::new(file).join("song.wav").display()
+        ),
+    )
+}
+
+pub fn audio_too_long(max_seconds: u32, file: &str) -> Message {
+    let minutes = max_seconds / 60;
+    m(
+        format!(
+            "note: {file} holds the first {minutes} minutes of sound, the most one run saves; \
+             the program went on without sound."
+        ),
+        format!("注意：{file} 里存了前 {minutes} 分钟的声音，这是一次运行最多能存的长度；之后程序继续运行，但没有再存声音。"),
+    )
+}
+
+/// A sound that plays as silence, and why.
+pub fn sound_problem(sprite: &str, sound: &str, why: &SoundTrouble<'_>) -> Message {
+    let (en, zh) = match why {
+        SoundTrouble::NoFile => (
+            "it has no sound file, so it is silent.".to_string(),
+            "它没有声音文件，所以不会发出声音。".to_string(),
+        ),
+        SoundTrouble::Missing(file) => (
+            format!("its sound file “{file}” is missing, so it is silent."),
+            format!("找不到它的声音文件“{file}”，所以它不会发出声音。"),
+        ),
+        SoundTrouble::TooLarge(file, max_mb) => (
+            format!("its sound file “{file}” is larger than {max_mb} MB, so it is silent."),
+            format!("它的声音文件“{file}”超过了 {max_mb} MB，所以它不会发出声音。"),
+        ),
+        SoundTrouble::Broken(p) => (
+            format!("{}, so it is silent.", p.en.trim_end_matches('.')),
+            format!("{}，所以它不会发出声音。", p.zh.trim_end_matches('。')),
+        ),
+    };
+    m(
+        format!("warning: {sprite}, sound “{sound}”: {en}"),
+        format!("警告：{sprite} 的声音“{sound}”：{zh}"),
+    )
+}
+
+/// Why a sound is silent (see [`sound_problem`]).
+pub enum SoundTrouble<'a> {
+    /// `#sound NAME` without `= FILE`, and no built-in sound of that name.
+    NoFile,
+    /// The file does not exist or cannot be read.
+    Missing(&'a str),
+    /// The file is larger than the limit (in MB).
+    TooLarge(&'a str, u64),
+    /// The decoder's words.
+    Broken(&'a starling_audio::Problem),
 }
 
 pub fn cannot_read(path: &str, why: &std::io::Error) -> Message {

@@ -1,0 +1,1 @@
+run inputs/draws.sb.txt --audio song.mp3

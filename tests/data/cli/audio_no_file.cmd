@@ -1,0 +1,1 @@
+run inputs/warning.sb.txt --audio

@@ -1,0 +1,1 @@
+check inputs/draws.sb.txt --audio song.wav

@@ -1,0 +1,1 @@
+run inputs/missing_sound.sb3

@@ -1,0 +1,1 @@
+run inputs/broken_sounds.sb.txt --lang zh-CN
