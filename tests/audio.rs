@@ -10,8 +10,9 @@
 //!   `NAME.stderr`. Without a `.stderr` file, the run must print nothing on stderr.
 //! - Every `examples/NAME.sb.txt` that has an `examples/NAME.checks`; the examples in
 //!   [`SOUND_EXAMPLES`] must have one. (`test.sh` and the `examples` test check their stdout.)
-//!   The sound examples are also saved as `.sb3` (`starling convert`) and run from there, with
-//!   the same checks: a project's sound files come from inside it.
+//!   The sound examples, and the cases in [`SB3_AUDIO_CASES`], are also saved as `.sb3`
+//!   (`starling convert`) and run from there, with the same checks: a project's sound files
+//!   come from inside it.
 //!
 //! A `.checks` file has one check per line (`#` starts a comment):
 //!
@@ -34,7 +35,7 @@
 //! to the end, `..` all; a range past the end is cut at the end). Comparisons are `=` (with an
 //! optional `±TOL`; `+-` works too), `<` and `>`.
 //!
-//! Known failures use the names `audio/NAME`, `examples-audio/NAME` and
+//! Known failures use the names `audio/NAME`, `audio-sb3/NAME`, `examples-audio/NAME` and
 //! `examples-audio-sb3/NAME` in `tests/known_failures.txt`. A failing case keeps its WAV (the message says where) to listen
 //! to.
 
@@ -104,26 +105,65 @@ fn example_sounds_from_sb3() {
     let mut outcomes = Vec::new();
     for name in SOUND_EXAMPLES {
         let source = examples_dir().join(format!("{name}.sb.txt"));
-        let sb3 =
-            std::env::temp_dir().join(format!("starling-audio-{}-{name}.sb3", std::process::id()));
-        let (code, _, stderr) = run_cli(&[
-            "convert".to_string(),
-            source.display().to_string(),
-            sb3.display().to_string(),
-        ]);
-        let result = if code != 0 {
-            Err(format!("`starling convert` exited with {code}:\n{stderr}"))
-        } else {
-            let args = read_opt(&sibling(&source, ".args")).unwrap_or_default();
-            check_recording(&sb3, &args, &sibling(&source, ".checks"), None)
-        };
-        let _ = std::fs::remove_file(&sb3);
         outcomes.push(Outcome {
             name: format!("examples-audio-sb3/{name}"),
-            result,
+            result: check_as_sb3(&source, false),
         });
     }
     finish("examples-audio-sb3/", outcomes);
+}
+
+/// Audio cases saved as .sb3 sound the same from there: sound files of every kind (the OGG file
+/// saved as WAV, the rest as they are) and the built-in library's sounds (rendered into WAV
+/// files in the project). With `true`, stdout and stderr are checked too (`files` says nothing,
+/// and its .sb3, which has the blank costume Scratch requires, gets the note about the stage).
+const SB3_AUDIO_CASES: &[(&str, bool)] = &[("files", false), ("library", true)];
+
+#[test]
+fn audio_cases_from_sb3() {
+    let dir = data_dir().join("audio");
+    let outcomes = SB3_AUDIO_CASES
+        .iter()
+        .map(|(name, with_outputs)| Outcome {
+            name: format!("audio-sb3/{name}"),
+            result: check_as_sb3(&dir.join(format!("{name}.sb.txt")), *with_outputs),
+        })
+        .collect();
+    finish("audio-sb3/", outcomes);
+}
+
+/// Saves `source` as an .sb3 in the temporary folder (`starling convert`), then runs that with
+/// the source's `.args` and checks it against the source's `.checks` (and, `with_outputs`, its
+/// `.expected` stdout and `.stderr`, as [`check_case`] does).
+fn check_as_sb3(source: &Path, with_outputs: bool) -> Result<(), String> {
+    let stem = source
+        .file_name()
+        .map(|n| n.to_string_lossy().replace(".sb.txt", ""))
+        .unwrap_or_default();
+    let parent = source
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sb3 = std::env::temp_dir().join(format!(
+        "starling-audio-{}-{parent}-{stem}.sb3",
+        std::process::id()
+    ));
+    let (code, _, stderr) = run_cli(&[
+        "convert".to_string(),
+        source.display().to_string(),
+        sb3.display().to_string(),
+    ]);
+    let result = if code != 0 {
+        Err(format!("`starling convert` exited with {code}:\n{stderr}"))
+    } else {
+        let args = read_opt(&sibling(source, ".args")).unwrap_or_default();
+        let outputs =
+            with_outputs.then(|| (sibling(source, ".expected"), sibling(source, ".stderr")));
+        check_recording(&sb3, &args, &sibling(source, ".checks"), outputs)
+    };
+    let _ = std::fs::remove_file(&sb3);
+    result
 }
 
 /// The measuring functions themselves, on signals made here.

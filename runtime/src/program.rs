@@ -68,6 +68,10 @@ pub struct SoundDef {
     pub file: Option<String>,
     /// Length in seconds at normal pitch, when known (for `play sound until done`).
     pub seconds: Option<f64>,
+    /// The sample rate (Hz) and sample count an .sb3 records for the sound (`rate`,
+    /// `sampleCount`), when known: read from a loaded .sb3, or found by decoding the file when a
+    /// text program is saved as .sb3. Only saving uses them (playing decodes the file itself).
+    pub rate_and_samples: Option<(u32, u64)>,
 }
 
 /// Rotation style of a sprite.

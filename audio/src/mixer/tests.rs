@@ -538,6 +538,7 @@ mod with_vm {
             name: "meow".into(),
             file: None,
             seconds: Some(sound.seconds()),
+            rate_and_samples: None,
         });
         for script in scripts {
             let mut code = Vec::new();

@@ -444,6 +444,18 @@ fn lower_target(
             name: sound_name,
             file,
             seconds,
+            // Kept to be saved back as they are (whole numbers only, as the schema wants).
+            rate_and_samples: match (s.rate, s.sample_count) {
+                (Some(rate), Some(n))
+                    if (1.0..=f64::from(u32::MAX)).contains(&rate)
+                        && rate.fract() == 0.0
+                        && (0.0..=9.0e15).contains(&n)
+                        && n.fract() == 0.0 =>
+                {
+                    Some((rate as u32, n as u64))
+                }
+                _ => None,
+            },
         });
     }
 

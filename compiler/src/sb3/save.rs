@@ -1029,25 +1029,86 @@ fn costume_json(c: &CostumeDef, assets: &Sb3Assets, files: &mut HashMap<String, 
     })
 }
 
+/// A sound as scratch-vm's `serializeSound` writes it. A sound whose file is in `assets` is named
+/// by the MD5 of its bytes and gets the `dataFormat` of what the bytes are (see
+/// [`sound_format`]); one whose file is missing keeps its name (or gets one made from its name)
+/// and is written without the file, as Scratch writes a sound it could not load.
+///
+/// `rate` and `sampleCount` are the sound's [`SoundDef::rate_and_samples`] (the numbers a loaded
+/// project had, or those `starling convert` found by decoding the file); else, when only the
+/// length is known, a rate and count giving it; else they are left out (Scratch 3 does not need
+/// them to open a project: scratch-vm's `loadSoundFromAsset` sets both from the decoded sound).
 fn sound_json(s: &SoundDef, assets: &Sb3Assets, files: &mut HashMap<String, Vec<u8>>) -> Value {
-    let name = asset_name(s.file.as_deref(), &s.name, "wav", assets, files);
+    let file = s.file.as_deref();
+    let bytes = file.and_then(|f| assets.get(f));
+    let format = sound_format(file, bytes);
+    let (asset_id, md5ext) = match (file, bytes) {
+        (_, Some(bytes)) => {
+            let id = md5::hex_digest(bytes);
+            let md5ext = format!("{id}.{format}");
+            files
+                .entry(md5ext.clone())
+                .or_insert_with(|| bytes.to_vec());
+            (id, md5ext)
+        }
+        (Some(f), None) if is_md5ext(f) => (f[..32].to_string(), f.to_string()),
+        // No bytes and no usable name: an id made from the name, for a file that is missing.
+        (f, None) => {
+            let id = md5::hex_digest(f.unwrap_or(&s.name).as_bytes());
+            let md5ext = format!("{id}.{format}");
+            (id, md5ext)
+        }
+    };
     let mut out = Map::new();
     out.insert("name".into(), json!(s.name));
-    out.insert("assetId".into(), json!(name.asset_id));
-    out.insert("dataFormat".into(), json!(name.format));
+    out.insert("assetId".into(), json!(asset_id));
+    out.insert("dataFormat".into(), json!(format));
     out.insert("format".into(), json!(""));
-    if let Some(seconds) = s.seconds.filter(|s| s.is_finite() && *s >= 0.0) {
-        let (rate, samples) = rate_and_samples(seconds);
+    let rate_and_samples = s
+        .rate_and_samples
+        .filter(|(rate, _)| *rate > 0)
+        .or_else(|| {
+            s.seconds
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(rate_and_samples_for)
+        });
+    if let Some((rate, samples)) = rate_and_samples {
         out.insert("rate".into(), json!(rate));
         out.insert("sampleCount".into(), json!(samples));
     }
-    out.insert("md5ext".into(), json!(name.md5ext));
+    out.insert("md5ext".into(), json!(md5ext));
     Value::Object(out)
 }
 
-/// A sample rate and count giving `seconds`: the first common rate that gives it exactly (so a
-/// loaded project saves its own numbers back), else 48 kHz.
-fn rate_and_samples(seconds: f64) -> (u32, u64) {
+/// A sound file's `dataFormat`, one of the two Scratch 3 plays and its schema allows: `"wav"`
+/// for a RIFF file (PCM or IMA ADPCM), `"mp3"` for MP3 (an ID3 tag or an MPEG layer III frame
+/// first), whatever the file is called. Bytes that are neither (a file Starling could not read
+/// either, kept as it is) go by the name's extension: `mp3`, else `wav` (scratch-vm's
+/// `deserializeSound` also treats every format but MP3 as WAV, and the browser decodes the bytes
+/// by their content). OGG is not among them: `starling convert` saves an OGG sound as WAV.
+fn sound_format(file: Option<&str>, bytes: Option<&[u8]>) -> &'static str {
+    if let Some(b) = bytes {
+        if b.starts_with(b"RIFF") || b.starts_with(b"RF64") {
+            return "wav";
+        }
+        // ID3v2 tag, or a frame sync with MPEG layer III (layer bits 01).
+        let mpeg_layer_3 =
+            b.len() >= 2 && b[0] == 0xFF && b[1] & 0xE0 == 0xE0 && b[1] & 0x06 == 0x02;
+        if b.starts_with(b"ID3") || mpeg_layer_3 {
+            return "mp3";
+        }
+    }
+    let ext = file.and_then(|f| f.rsplit_once('.')).map(|(_, ext)| ext);
+    if ext.is_some_and(|e| e.eq_ignore_ascii_case("mp3")) {
+        "mp3"
+    } else {
+        "wav"
+    }
+}
+
+/// A sample rate and count giving `seconds`, for a sound whose length is known but not its rate:
+/// the first common rate that gives it exactly, else 48 kHz.
+fn rate_and_samples_for(seconds: f64) -> (u32, u64) {
     const RATES: [u32; 9] = [
         48_000, 44_100, 22_050, 11_025, 32_000, 24_000, 16_000, 8_000, 96_000,
     ];
@@ -1058,4 +1119,132 @@ fn rate_and_samples(seconds: f64) -> (u32, u64) {
         }
     }
     (48_000, (seconds * 48_000.0).round() as u64)
+}
+
+#[cfg(test)]
+mod sound_tests {
+    use super::*;
+    use starling_runtime::program::TargetDef;
+
+    fn stage_with(sounds: Vec<SoundDef>) -> ir::Project {
+        let mut stage = TargetDef::new("Stage", true);
+        stage.sounds = sounds;
+        ir::Project {
+            targets: vec![ir::Target {
+                def: stage,
+                scripts: vec![],
+                procedures: vec![],
+            }],
+            monitors: vec![],
+        }
+    }
+
+    fn sound(name: &str, file: Option<&str>) -> SoundDef {
+        SoundDef {
+            name: name.into(),
+            file: file.map(str::to_string),
+            seconds: None,
+            rate_and_samples: None,
+        }
+    }
+
+    fn saved_sounds(project: &ir::Project, assets: &Sb3Assets) -> Vec<Value> {
+        let json: Value = serde_json::from_str(&save_project_json(project, assets)).expect("json");
+        json["targets"][0]["sounds"]
+            .as_array()
+            .expect("sounds")
+            .clone()
+    }
+
+    #[test]
+    fn sounds_are_named_and_typed_by_their_bytes() {
+        let mut assets = Sb3Assets::default();
+        let files: [(&str, &[u8], &str); 6] = [
+            ("a.wav", b"RIFF\x04\0\0\0WAVE", "wav"),
+            // An MP3 file called .wav is an MP3; so is one that starts with a frame.
+            ("song.wav", b"ID3\x04\0\0\0\0\0\0", "mp3"),
+            ("b.WAVE", &[0xFF, 0xFB, 0x90, 0x64, 0, 0], "mp3"),
+            // Not a format Scratch 3 lists (OGG, unknown bytes): by the name, mp3 or else wav.
+            ("c.ogg", b"OggS\0\x02", "wav"),
+            ("d.mp3", b"garbage", "mp3"),
+            ("e.flac", b"fLaC\0\0\0\x22", "wav"),
+        ];
+        let mut sounds = Vec::new();
+        for (file, bytes, _) in &files {
+            assets.insert(*file, bytes.to_vec());
+            sounds.push(sound(file, Some(file)));
+        }
+        let saved = saved_sounds(&stage_with(sounds), &assets);
+        // Files no sound uses are not packed.
+        let (_, zipped) = build(&stage_with(vec![]), &assets);
+        assert!(zipped.iter().all(|(name, _)| name.ends_with(".svg")));
+        for ((file, bytes, format), json) in files.iter().zip(&saved) {
+            let id = md5::hex_digest(bytes);
+            assert_eq!(json["dataFormat"], *format, "{file}");
+            assert_eq!(json["assetId"], id, "{file}");
+            assert_eq!(json["md5ext"], format!("{id}.{format}"), "{file}");
+            // Nothing says how long they are.
+            assert!(json.get("rate").is_none() && json.get("sampleCount").is_none());
+        }
+        let project = stage_with(files.iter().map(|f| sound(f.0, Some(f.0))).collect());
+        let (_, zipped) = build(&project, &assets);
+        for ((_, bytes, _), json) in files.iter().zip(&saved) {
+            let md5ext = json["md5ext"].as_str().expect("md5ext");
+            let packed = zipped.iter().find(|(name, _)| name == md5ext);
+            assert_eq!(packed.map(|(_, b)| b.as_slice()), Some(*bytes), "{md5ext}");
+        }
+    }
+
+    #[test]
+    fn a_sound_without_its_file_is_listed_without_it() {
+        let gone = "0123456789abcdef0123456789abcdef.wav";
+        let project = stage_with(vec![
+            sound("gone", Some(gone)),
+            sound("missing", Some("missing.mp3")),
+            sound("nothing", None),
+        ]);
+        let saved = saved_sounds(&project, &Sb3Assets::default());
+        assert_eq!(saved[0]["md5ext"], gone);
+        assert_eq!(saved[0]["assetId"], &gone[..32]);
+        let id = md5::hex_digest(b"missing.mp3");
+        assert_eq!(saved[1]["md5ext"], format!("{id}.mp3"));
+        assert_eq!(saved[1]["dataFormat"], "mp3");
+        let id = md5::hex_digest(b"nothing");
+        assert_eq!(saved[2]["md5ext"], format!("{id}.wav"));
+        let (_, zipped) = build(&project, &Sb3Assets::default());
+        assert!(zipped.iter().all(|(name, _)| name.ends_with(".svg")));
+    }
+
+    /// `rate` and `sampleCount` are saved back exactly as a project had them (1 s at 44.1 kHz
+    /// stays 44,100 samples at 44,100 Hz, where the length alone would give 48 kHz); without
+    /// them, from the length when it is known; else not at all.
+    #[test]
+    fn rate_and_sample_count_are_kept() {
+        let json = r#"{"targets": [{"isStage": true, "name": "Stage", "costumes": [],
+            "sounds": [
+              {"name": "a", "assetId": "0123456789abcdef0123456789abcdef", "dataFormat": "wav",
+               "md5ext": "0123456789abcdef0123456789abcdef.wav", "rate": 44100, "sampleCount": 44100},
+              {"name": "b", "assetId": "0123456789abcdef0123456789abcdee", "dataFormat": "wav",
+               "md5ext": "0123456789abcdef0123456789abcdee.wav", "rate": 22050.5, "sampleCount": 22050.5},
+              {"name": "c", "assetId": "0123456789abcdef0123456789abcded", "dataFormat": "mp3",
+               "md5ext": "0123456789abcdef0123456789abcded.mp3"}
+            ]}], "meta": {"semver": "3.0.0"}}"#;
+        let loaded = super::super::load_project_json(json);
+        let project = loaded.project.expect("project");
+        let sounds = &project.targets[0].def.sounds;
+        assert_eq!(sounds[0].rate_and_samples, Some((44_100, 44_100)));
+        assert_eq!(sounds[1].rate_and_samples, None);
+        assert_eq!(sounds[1].seconds, Some(1.0));
+        let saved = saved_sounds(&project, &Sb3Assets::default());
+        assert_eq!(
+            (&saved[0]["rate"], &saved[0]["sampleCount"]),
+            (&json!(44_100), &json!(44_100))
+        );
+        assert_eq!(
+            (&saved[1]["rate"], &saved[1]["sampleCount"]),
+            (&json!(48_000), &json!(48_000))
+        );
+        assert!(saved[2].get("rate").is_none() && saved[2].get("sampleCount").is_none());
+        assert_eq!(saved[2]["dataFormat"], "mp3");
+    }
 }

@@ -1214,6 +1214,7 @@ fn hand_made_project() -> (ir::Project, super::Sb3Assets) {
         name: "meow".into(),
         file: Some("meow.wav".into()),
         seconds: Some(0.5),
+        rate_and_samples: Some((48_000, 24_000)),
     });
     sprite.variables.push(VarDef {
         name: "mine".into(),

@@ -452,6 +452,7 @@ impl State {
                     name,
                     file: file.filter(|f| !f.is_empty()).map(initial_value),
                     seconds: None,
+                    rate_and_samples: None,
                 };
                 self.current().def.sounds.push(sound);
             }

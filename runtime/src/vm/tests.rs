@@ -1714,6 +1714,7 @@ fn volume_and_sound_effects_wait_a_frame_and_are_clamped() {
         name: "meow".into(),
         file: None,
         seconds: Some(0.5),
+        rate_and_samples: None,
     });
     let code = vec![
         b.k(150.0),
@@ -2992,6 +2993,7 @@ fn cat_with_sound(b: &mut Build, seconds: f64) -> u32 {
         name: "meow".into(),
         file: None,
         seconds: Some(seconds),
+        rate_and_samples: None,
     });
     s
 }

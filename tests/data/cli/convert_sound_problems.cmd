@@ -1,0 +1,1 @@
+convert inputs/broken_sounds.sb.txt /tmp/starling-cli-convert-sound-problems.sb3
