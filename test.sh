@@ -65,6 +65,11 @@ if [ -x "$starling" ]; then
     check "starling bench --sb3" "$starling" bench --sb3 tests/fixtures/sb3/bench --reps 1
 fi
 
+# The built-in sprite and backdrop library: every file, size, name (en + zh) and sound.
+if command -v node >/dev/null 2>&1; then
+    check "sprite library (assets/library/check.mjs)" node assets/library/check.mjs
+fi
+
 # The stage in wasm (what the playground will run): builds stage-bench for wasm32 and runs a
 # few frames of it under Node, so a wasm-only breakage shows here. Its timings are informative.
 if command -v node >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
