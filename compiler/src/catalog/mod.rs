@@ -14,6 +14,7 @@
 //! `move (10) steps`; in Chinese `移动 %1 步` is `移动 (10) 步`.
 
 mod blocks;
+pub mod export;
 #[cfg(test)]
 mod tests;
 
