@@ -78,6 +78,14 @@ else
     echo "==> stage benchmark in wasm: skipped (needs node and rustup)"
 fi
 
+# The web playground: its wasm build (with the size budgets) and its browser tests in headless
+# Chromium (playground/test.sh, which ends with its own "N passed, N failed").
+if command -v node >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1 && [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    check "playground: build and browser tests" bash playground/test.sh
+else
+    echo "==> playground browser tests: skipped (needs node, rustup and chromium; .ci/run installs chromium)"
+fi
+
 if [ "$failed" -gt 0 ]; then
     echo
     echo "Failed:"

@@ -2,33 +2,53 @@
 //! as scratch-vm's `scratch3_looks._positionBubble` places it.
 //!
 //! A bubble is one small SVG document (the outline with its tail or thought circles, then the
-//! wrapped lines) rendered by resvg at the output scale and kept in [`BubbleCache`].
+//! wrapped lines) rendered by resvg at the output scale and kept in [`BubbleCache`]. Drawing
+//! needs the `text` feature; where a bubble goes ([`bubble_bounds`], [`position_bubble`]) does
+//! not, so a host that draws bubbles itself (the browser) places them by the same rules.
 
+#[cfg(feature = "text")]
 use std::collections::HashMap;
+#[cfg(feature = "text")]
 use std::sync::Arc;
 
+#[cfg(feature = "text")]
 use resvg::usvg;
+#[cfg(feature = "text")]
 use starling_runtime::io::BubbleKind;
-use starling_runtime::stage::{BubbleView, Drawable, Frame, Rect};
+#[cfg(feature = "text")]
+use starling_runtime::stage::{BubbleView, Frame};
+use starling_runtime::stage::{Drawable, Rect};
+#[cfg(feature = "text")]
 use tiny_skia::{Pixmap, PixmapMut};
 
+#[cfg(feature = "text")]
 use crate::text::{self, Style, TextCache};
 use crate::transform::Placement;
 use crate::Renderer;
 
+#[cfg(feature = "text")]
 /// scratch3_looks' `SAY_BUBBLE_LIMIT`: longer texts are cut (in UTF-16 units, as JavaScript's
 /// `substr`). The VM already cuts them; this is a second guard.
 pub(crate) const SAY_BUBBLE_LIMIT: usize = 330;
 
 // TextBubbleSkin's `BubbleStyle`, in stage pixels.
+#[cfg(feature = "text")]
 const MAX_LINE_WIDTH: f32 = 170.0;
+#[cfg(feature = "text")]
 const MIN_WIDTH: f32 = 50.0;
+#[cfg(feature = "text")]
 const STROKE_WIDTH: f32 = 4.0;
+#[cfg(feature = "text")]
 const PADDING: f32 = 10.0;
+#[cfg(feature = "text")]
 const CORNER_RADIUS: f32 = 16.0;
+#[cfg(feature = "text")]
 const TAIL_HEIGHT: f32 = 12.0;
+#[cfg(feature = "text")]
 const FONT_HEIGHT_RATIO: f32 = 0.9;
+#[cfg(feature = "text")]
 const LINE_HEIGHT: f32 = 16.0;
+#[cfg(feature = "text")]
 const TEXT_STYLE: Style = Style {
     size: 14,
     bold: false,
@@ -43,12 +63,17 @@ const STAGE_LEFT: f64 = -(crate::STAGE_WIDTH as f64) / 2.0;
 const STAGE_RIGHT: f64 = crate::STAGE_WIDTH as f64 / 2.0;
 const STAGE_TOP: f64 = crate::STAGE_HEIGHT as f64 / 2.0;
 
+#[cfg(feature = "text")]
 /// Bounds on the caches.
 const MAX_LAYOUTS: usize = 256;
+#[cfg(feature = "text")]
 const MAX_IMAGES: usize = 64;
+#[cfg(feature = "text")]
 const MAX_IMAGE_BYTES: usize = 48 << 20;
+#[cfg(feature = "text")]
 const MAX_SIDES: usize = 10_000;
 
+#[cfg(feature = "text")]
 /// A bubble's wrapped text and size, which do not depend on the scale or its side.
 #[derive(Debug, Clone, PartialEq)]
 struct Layout {
@@ -59,6 +84,7 @@ struct Layout {
     size: [f32; 2],
 }
 
+#[cfg(feature = "text")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct ImageKey {
     think: bool,
@@ -67,6 +93,7 @@ struct ImageKey {
     scale_bits: u32,
 }
 
+#[cfg(feature = "text")]
 /// Rendered bubbles kept between frames, which side of its sprite each bubble is on, the
 /// text measurements and rendered text that bubbles and monitors share, and the pictures of
 /// the monitors.
@@ -85,6 +112,7 @@ pub(crate) struct BubbleCache {
     pub(crate) clock: u64,
 }
 
+#[cfg(feature = "text")]
 /// Draws the frame's bubbles on `target`, which covers the stage at `scale` pixels per unit.
 pub(crate) fn draw_bubbles(r: &mut Renderer, target: &mut PixmapMut, frame: &Frame, scale: f32) {
     if frame.bubbles.is_empty() {
@@ -94,6 +122,7 @@ pub(crate) fn draw_bubbles(r: &mut Renderer, target: &mut PixmapMut, frame: &Fra
     draw_bubbles_with(r, target, frame, scale, &opts);
 }
 
+#[cfg(feature = "text")]
 fn draw_bubbles_with(
     r: &mut Renderer,
     target: &mut PixmapMut,
@@ -143,6 +172,7 @@ fn draw_bubbles_with(
         .retain(|id, _| frame.sprites.iter().any(|d| d.id == *id));
 }
 
+#[cfg(feature = "text")]
 impl BubbleCache {
     /// Starts a frame drawn with the fonts in `db`.
     pub(crate) fn begin(&mut self, db: &Arc<usvg::fontdb::Database>) {
@@ -208,6 +238,7 @@ impl BubbleCache {
     }
 }
 
+#[cfg(feature = "text")]
 /// The start of `s` that is at most `limit` UTF-16 units long, without splitting a character.
 fn truncate_utf16(s: &str, limit: usize) -> &str {
     let mut units = 0;
@@ -220,6 +251,7 @@ fn truncate_utf16(s: &str, limit: usize) -> &str {
     s
 }
 
+#[cfg(feature = "text")]
 /// TextBubbleSkin's `_reflowLines`: the wrapped lines and the bubble's size.
 fn layout_bubble(cache: &mut TextCache, db: &usvg::fontdb::Database, text: &str) -> Layout {
     // Every character can make a line (newlines), so this never cuts a 330-character text.
@@ -242,7 +274,7 @@ fn layout_bubble(cache: &mut TextCache, db: &usvg::fontdb::Database, text: &str)
 /// The bounds `_positionBubble` places a bubble against: scratch-render's `getBoundsForBubble`,
 /// the box around the top 8 units of the sprite's convex hull. Falls back to the sprite's
 /// bounds, then to its costume's box, then to its position.
-fn bubble_bounds(r: &mut Renderer, d: &Drawable) -> Rect {
+pub(crate) fn bubble_bounds(r: &mut Renderer, d: &Drawable) -> Rect {
     let finite = |b: &Rect| {
         b.left.is_finite() && b.right.is_finite() && b.top.is_finite() && b.bottom.is_finite()
     };
@@ -289,7 +321,7 @@ fn bubble_bounds(r: &mut Renderer, d: &Drawable) -> Rect {
 /// and fits on the other side, and is kept inside the stage's left, right and top edges.
 /// Returns the bubble's top-left corner in stage coordinates (whole units, as scratch-render
 /// rounds drawable positions) and its side.
-fn position_bubble(size: [f64; 2], b: &Rect, on_right: bool) -> (f64, f64, bool) {
+pub fn position_bubble(size: [f64; 2], b: &Rect, on_right: bool) -> (f64, f64, bool) {
     let [width, height] = size;
     let on_right = if on_right && width + b.right > STAGE_RIGHT && b.left - width > STAGE_LEFT {
         false
@@ -307,6 +339,7 @@ fn position_bubble(size: [f64; 2], b: &Rect, on_right: bool) -> (f64, f64, bool)
     (x.round(), y.round(), on_right)
 }
 
+#[cfg(feature = "text")]
 /// TextBubbleSkin's `_renderTextBubble` as an SVG document, rendered at `scale`. Only the top
 /// 360 units of a taller bubble are drawn: its top is never above the stage, so the rest is
 /// below the stage's bottom edge.
@@ -349,6 +382,7 @@ fn render_bubble(
     text::render_svg(&svg, opts, width_px, height_px, scale)
 }
 
+#[cfg(feature = "text")]
 /// The bubble's outline in its canvas coordinates (`w` × `h` is the padded text area): the
 /// rounded rectangle drawn with `arcTo`, then the say tail or the thought circles, which hang
 /// below its bottom edge near the right corner.
@@ -400,7 +434,7 @@ fn bubble_path(w: f32, h: f32, think: bool) -> String {
     d
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "text"))]
 mod tests {
     use super::*;
     use crate::text::tests::options_with_some_font;

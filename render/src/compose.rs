@@ -24,7 +24,9 @@ use tiny_skia::{BlendMode, Color, FilterQuality, Pixmap, PixmapMut, PixmapPaint,
 use crate::effects::ColorEffects;
 use crate::skin::{Bitmap, Skin};
 use crate::transform::{rendered_direction, Placement};
-use crate::{bubble, monitor, Renderer, STAGE_HEIGHT, STAGE_WIDTH};
+#[cfg(feature = "text")]
+use crate::{bubble, monitor};
+use crate::{Renderer, STAGE_HEIGHT, STAGE_WIDTH};
 
 /// Half the stage size in stage units.
 const HALF_W: f64 = STAGE_WIDTH as f64 / 2.0;
@@ -57,9 +59,65 @@ pub(crate) fn render(r: &mut Renderer, frame: &Frame, scale: f32) -> Pixmap {
     for d in frame.sprites.iter().filter(|d| d.visible) {
         draw_drawable(&mut r.skins, &mut target, d, s);
     }
-    bubble::draw_bubbles(r, &mut target, frame, s);
-    monitor::draw_monitors(r, &mut target, frame, s);
+    #[cfg(feature = "text")]
+    {
+        bubble::draw_bubbles(r, &mut target, frame, s);
+        monitor::draw_monitors(r, &mut target, frame, s);
+    }
     out
+}
+
+/// The costume of `d` with its colour and shape effects baked in, texel for texel, for hosts
+/// that draw with their own graphics ([`Renderer::effect_texture`]). Each texel centre goes
+/// through the shape effects and is sampled with the filter the compositor would use, then the
+/// colour effects (without ghost, which the host applies as opacity) are applied, as in
+/// [`draw_placed`]. Returns straight RGBA, the size, and the bitmap's pixels per stage unit.
+pub(crate) fn effect_texture(
+    skins: &mut [Vec<Skin>],
+    d: &Drawable,
+    pixels_per_unit: f64,
+) -> Option<(Vec<u8>, u32, u32, f64)> {
+    let skin = skins
+        .get_mut(d.target as usize)
+        .and_then(|costumes| costumes.get_mut(d.costume))?;
+    let placement = Placement::new(d, skin.size, skin.rotation_center);
+    let colors = ColorEffects::from_effects(&d.effects);
+    let filter = costume_filter(skin, d, placement.shape.any(), pixels_per_unit);
+    let bitmap = skin.bitmap_for_scale(pixels_per_unit);
+    let texture = Texture::new(bitmap);
+    let (w, h) = (texture.width, texture.height);
+    let mut out = vec![0u8; w * h * 4];
+    let shape = placement.shape.any();
+    let recolor = colors.color.is_some() || colors.brightness.is_some();
+    let (wf, hf) = (w as f64, h as f64);
+    for (y, row) in out.chunks_exact_mut(w * 4).enumerate() {
+        for (x, dst) in row.chunks_exact_mut(4).enumerate() {
+            let texel = if shape {
+                let (u, v) = placement.shape_effects((x as f64 + 0.5) / wf, (y as f64 + 0.5) / hf);
+                match filter {
+                    Filter::Linear => texture.linear(u * wf - 0.5, v * hf - 0.5),
+                    Filter::Nearest => texture.nearest(u * wf, v * hf),
+                }
+            } else {
+                texture.texel(x, y)
+            };
+            if texel[3] == 0 {
+                continue;
+            }
+            let mut c = if recolor {
+                colors.apply_without_ghost(texel)
+            } else {
+                texel
+            };
+            // Straight alpha, as the browser's ImageData wants it.
+            let a = u32::from(c[3]);
+            for ch in &mut c[..3] {
+                *ch = ((u32::from(*ch).min(a) * 255 + a / 2) / a) as u8;
+            }
+            dst.copy_from_slice(&c);
+        }
+    }
+    Some((out, w as u32, h as u32, bitmap.scale))
 }
 
 /// The pen layer (480×360) stretched over the output. scratch-render's `PenSkin.useNearest`:
@@ -105,7 +163,7 @@ pub(crate) fn costume_filter(
     shape_effects: bool,
     pixels_per_unit: f64,
 ) -> Filter {
-    if skin.vector.is_none() {
+    if !skin.is_vector {
         return Filter::Nearest;
     }
     if shape_effects {
@@ -176,28 +234,33 @@ pub(crate) fn draw_placed(
         return;
     }
     // TEMPORARY A/B
-    static AB: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *AB.get_or_init(|| std::env::var("AB").is_ok())
-        && !p.shape.any()
-        && colors.color.is_none()
-        && colors.brightness.is_none()
+    // (Not in wasm, where there is no environment to switch it on: it would link tiny-skia's
+    // whole raster pipeline into the playground for nothing.)
+    #[cfg(not(target_arch = "wasm32"))]
     {
-        let [w, h] = p.skin_size;
-        let tpu = [
-            f64::from(bitmap.pixmap.width()) / w,
-            f64::from(bitmap.pixmap.height()) / h,
-        ];
-        if let Some(ts) = fast_transform(p, tpu, s) {
-            let paint = PixmapPaint {
-                opacity: colors.ghost.unwrap_or(1.0).min(1.0) as f32,
-                blend_mode: BlendMode::SourceOver,
-                quality: match filter {
-                    Filter::Nearest => FilterQuality::Nearest,
-                    Filter::Linear => FilterQuality::Bilinear,
-                },
-            };
-            target.draw_pixmap(0, 0, bitmap.pixmap.as_ref(), &paint, ts, None);
-            return;
+        static AB: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if *AB.get_or_init(|| std::env::var("AB").is_ok())
+            && !p.shape.any()
+            && colors.color.is_none()
+            && colors.brightness.is_none()
+        {
+            let [w, h] = p.skin_size;
+            let tpu = [
+                f64::from(bitmap.pixmap.width()) / w,
+                f64::from(bitmap.pixmap.height()) / h,
+            ];
+            if let Some(ts) = fast_transform(p, tpu, s) {
+                let paint = PixmapPaint {
+                    opacity: colors.ghost.unwrap_or(1.0).min(1.0) as f32,
+                    blend_mode: BlendMode::SourceOver,
+                    quality: match filter {
+                        Filter::Nearest => FilterQuality::Nearest,
+                        Filter::Linear => FilterQuality::Bilinear,
+                    },
+                };
+                target.draw_pixmap(0, 0, bitmap.pixmap.as_ref(), &paint, ts, None);
+                return;
+            }
         }
     }
     let (tw, th) = (target.width() as usize, target.height() as usize);
@@ -242,6 +305,8 @@ pub(crate) fn draw_placed(
 /// whole texture spans the skin), skin → stage (`to_stage`), stage → output
 /// (`x = (X + 240)·s`, `y = (180 − Y)·s`). `None` when degenerate or beyond what tiny-skia's
 /// fixed-point rasteriser handles.
+// Only the A/B experiment (not built for wasm) and the tests use it.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn fast_transform(
     p: &Placement,
     texels_per_unit: [f64; 2],

@@ -479,6 +479,7 @@ fn decode_bitmap(
         rotation_center,
         base,
         mips: Vec::new(),
+        is_vector: false,
         vector: None,
         hull,
     })
@@ -666,6 +667,7 @@ fn decode_svg(
         rotation_center,
         base,
         mips: Vec::new(),
+        is_vector: true,
         vector: Some(Arc::new(tree)),
         hull,
     };

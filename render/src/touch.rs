@@ -276,7 +276,7 @@ impl<'a> Probe<'a> {
 /// `Skin.useNearest`: bitmaps always sample nearest; vector costumes only when drawn at about
 /// their own size, upright (a multiple of 90°) and without shape effects.
 fn use_nearest(skin: &Skin, d: &Drawable, place: &Placement) -> bool {
-    if skin.vector.is_none() {
+    if !skin.is_vector {
         return true;
     }
     if place.shape.any() {
