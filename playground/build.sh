@@ -97,12 +97,22 @@ rm -rf "$dist"
 mkdir -p "$dist"
 esbuild_common=(--bundle --format=esm --minify --target=es2020 --charset=utf8
     --loader:.svg=text --loader:.txt=text --legal-comments=none)
-"$bin/esbuild" web/src/main.js "${esbuild_common[@]}" \
-    --alias:starling-engine=./pkg-playground/starling_playground.js --outfile="$dist/app.js"
+# The page splits: dist/app.js starts the stage; the block editor (Blockly) and Blockly's Chinese
+# messages load afterwards, as chunks (dist/chunks/), so the stage shows fast.
+"$bin/esbuild" web/src/main.js "${esbuild_common[@]}" --splitting --outdir="$dist" \
+    --entry-names=app --chunk-names='chunks/[name]-[hash]' \
+    --alias:starling-engine=./pkg-playground/starling_playground.js
 "$bin/esbuild" web/src/embed.js "${esbuild_common[@]}" \
     --alias:starling-engine=./pkg-player/starling_player.js --outfile="$dist/player.js"
 cp web/index.html web/player.html web/style.css "$dist/"
+# Blockly's cursors, sprites and click sounds (the editor's `media` option).
+cp -r node_modules/blockly/media "$dist/blockly-media"
 cp pkg-playground/starling_playground_bg.wasm pkg-player/starling_player_bg.wasm "$dist/"
+# The sprite and backdrop library (sprites pane): the manifest and our SVGs, fetched only when a
+# picker opens, so not part of the start-up download.
+mkdir -p "$dist/library"
+cp "$root/assets/library/library.json" "$dist/library/"
+cp -r "$root/assets/library/sprites" "$root/assets/library/backdrops" "$dist/library/"
 
 step "sizes"
 node scripts/size.mjs "${check[@]}"

@@ -12,12 +12,18 @@
 //! minutes, less above 48 kHz): a longer sound keeps its beginning. Header fields are never
 //! trusted for allocation sizes: output grows with the bytes actually present.
 
+#[cfg(feature = "decode")]
 use std::io::Cursor;
 
+#[cfg(feature = "decode")]
 use symphonia::core::codecs::audio::well_known::{CODEC_ID_FLAC, CODEC_ID_OPUS};
+#[cfg(feature = "decode")]
 use symphonia::core::codecs::audio::{AudioCodecId, AudioDecoderOptions};
+#[cfg(feature = "decode")]
 use symphonia::core::errors::Error as SymphoniaError;
+#[cfg(feature = "decode")]
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+#[cfg(feature = "decode")]
 use symphonia::core::io::{MediaSourceStream, ReadOnlySource};
 
 use crate::{Problem, Sound};
@@ -56,6 +62,18 @@ pub fn max_frames(rate: u32) -> usize {
 /// English and Chinese.
 pub fn decode(bytes: &[u8], name: &str) -> Result<Sound, Problem> {
     decode_kind(bytes).map_err(|why| problem(name, &why))
+}
+
+/// Whether `bytes` are an MP3 or OGG file (or a WAV holding MP3 data), which only the `decode`
+/// feature decodes here: without it [`decode`] gives a [`Problem`] for them, and a host with its
+/// own decoder (the browser's `decodeAudioData`) decodes them instead.
+pub fn is_compressed(bytes: &[u8]) -> bool {
+    match sniff(bytes) {
+        Kind::Mp3 { .. } | Kind::Ogg => true,
+        Kind::Wav => parse_format(wav_chunks(bytes).fmt.unwrap_or(&[]))
+            .is_ok_and(|f| f.tag == WAVE_FORMAT_MPEGLAYER3),
+        _ => false,
+    }
 }
 
 fn decode_kind(bytes: &[u8]) -> Result<Sound, Why> {
@@ -102,6 +120,8 @@ enum OtherSound {
     Wma,
     Amr,
     Mp2,
+    // Found only by symphonia (an OGG with Opus inside).
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))]
     Opus,
 }
 
@@ -678,6 +698,7 @@ enum Container {
 }
 
 /// Skips ID3v2 tags at the start (symphonia's own tag reader is not compiled in).
+#[cfg(feature = "decode")]
 fn skip_id3v2(bytes: &[u8]) -> &[u8] {
     let mut rest = bytes;
     while rest.len() >= 10 && rest.starts_with(b"ID3") {
@@ -690,6 +711,13 @@ fn skip_id3v2(bytes: &[u8]) -> &[u8] {
     rest
 }
 
+/// Without the `decode` feature MP3 and OGG are not decoded here (see [`is_compressed`]).
+#[cfg(not(feature = "decode"))]
+fn decode_compressed(_bytes: &[u8], container: Container) -> Result<Sound, Why> {
+    Err(Why::Damaged(Damage::Compressed(container)))
+}
+
+#[cfg(feature = "decode")]
 fn decode_compressed(bytes: &[u8], container: Container) -> Result<Sound, Why> {
     let bytes = match container {
         Container::Mp3 => skip_id3v2(bytes),
@@ -701,6 +729,7 @@ fn decode_compressed(bytes: &[u8], container: Container) -> Result<Sound, Why> {
     decoded.unwrap_or(Err(Why::Damaged(Damage::Compressed(container))))
 }
 
+#[cfg(feature = "decode")]
 fn decode_with_symphonia(bytes: &[u8], container: Container) -> Result<Sound, Why> {
     let damaged = Why::Damaged(Damage::Compressed(container));
     // Read as a stream, not a seekable file: symphonia then reads each page or frame once, in
@@ -790,6 +819,7 @@ fn decode_with_symphonia(bytes: &[u8], container: Container) -> Result<Sound, Wh
     }
 }
 
+#[cfg(feature = "decode")]
 fn unsupported_codec(codec: AudioCodecId, container: Container) -> Why {
     match codec {
         CODEC_ID_OPUS => Why::Unsupported(OtherSound::Opus),
@@ -828,6 +858,7 @@ enum Damage {
     /// The MP3 or OGG could not be read.
     Compressed(Container),
     /// The MP3 or OGG was read, but no sound came out.
+    #[cfg_attr(not(feature = "decode"), allow(dead_code))]
     NothingDecoded(Container),
 }
 
@@ -1026,6 +1057,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "decode")]
     fn id3v2_tags_are_skipped() {
         let mut bytes = b"ID3\x04\x00\x00\x00\x00\x01\x01".to_vec(); // 129 bytes of tag
         bytes.extend(std::iter::repeat_n(0, 129));

@@ -14,7 +14,11 @@
 //! Architecture Invariant: no clock is read here. The page decides when a frame is due and
 //! passes the wall-clock time once per load (for dates); the VM's own time is its frame count.
 
+pub mod audio;
 pub mod session;
+/// The editor's text view (one target's scripts as text and back); not in the player build.
+#[cfg(feature = "text-programs")]
+pub mod text_view;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -177,7 +177,7 @@ pub enum EventView {
     },
     /// A runtime problem the program survived (the clone limit, a runaway custom block).
     Warning { message: Words },
-    /// A sound to play (the sound issue wires these to Web Audio).
+    /// A sound command, for information: the session's mixer (`audio.rs`) already plays it.
     Sound(SoundOut),
 }
 
@@ -244,7 +244,7 @@ struct Press {
 
 /// The playground's project and everything the page needs to run and draw it.
 pub struct Session {
-    vm: Option<Vm>,
+    pub(crate) vm: Option<Vm>,
     /// Files of the loaded .sb3 (costumes and sounds).
     assets: HashMap<String, Vec<u8>>,
     costumes: Vec<CostumeNeed>,
@@ -271,6 +271,8 @@ pub struct Session {
     /// The drawables of the last [`Session::frame`], for [`Session::effect_texture`].
     last_frame: Vec<Drawable>,
     frame_numbers: Vec<f64>,
+    /// The program's sounds and the mixer (`audio.rs`).
+    pub(crate) sound: crate::audio::SoundHost,
 }
 
 impl Default for Session {
@@ -303,6 +305,7 @@ impl Session {
             pen_inked: false,
             last_frame: Vec::new(),
             frame_numbers: Vec::new(),
+            sound: crate::audio::SoundHost::new(),
         }
     }
 
@@ -396,13 +399,15 @@ impl Session {
         assets: HashMap<String, Vec<u8>>,
         diagnostics: Vec<DiagnosticView>,
     ) -> LoadReport {
-        let Some(program) = compiled.program else {
+        let Some(mut program) = compiled.program else {
             return LoadReport {
                 loaded: false,
                 diagnostics,
             };
         };
         self.costumes = costume_needs(&program);
+        // Sound: the new sounds to decode, library sounds made, their lengths known.
+        self.sound.prepare(&mut program);
         self.assets = assets;
         let mut config = VmConfig {
             seed: self.seed,
@@ -564,7 +569,10 @@ impl Session {
             clicked: std::mem::take(&mut self.clicked),
         };
         vm.step_frame(&input);
+        let seconds = vm.frame_seconds();
         self.drain_events();
+        // The frame's sound, after its events (as the CLI's `--audio`).
+        self.sound.after_frame(seconds);
     }
 
     /// Whether any script is running or waiting.
@@ -1010,7 +1018,10 @@ impl Session {
                 Event::Warning { message } => self.events.push(EventView::Warning {
                     message: translate_warning(&message),
                 }),
-                Event::Sound(s) => self.events.push(sound_view(s)),
+                Event::Sound(s) => {
+                    self.sound.handle(&s);
+                    self.events.push(sound_view(s));
+                }
                 Event::Bubble { .. } | Event::Monitor { .. } => {}
             }
             // A page that never asks for events must not make the list grow for ever.

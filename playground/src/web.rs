@@ -13,7 +13,7 @@ use crate::session::{Session, STRIDE};
 /// One project in the page: load, run, input, and what to draw.
 #[wasm_bindgen]
 pub struct Playground {
-    session: Session,
+    pub(crate) session: Session,
     /// `[width, height, scale]` of the last [`Playground::effect_texture`].
     effect_info: Vec<f64>,
 }

@@ -114,8 +114,10 @@ export async function openPlayground(page, url, path = '') {
   await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 30000 });
 }
 
-/** Replaces the text program and clicks the green flag (which compiles changed text first). */
+/** Replaces the selected sprite's scripts (the text view) and clicks the green flag (which applies changed text first). */
 export async function runProgram(page, text) {
+  // The text view shows the selected sprite's scripts; the green flag applies edited text.
+  if (await page.isHidden('#program')) await page.click('#view-text');
   await page.fill('#program', text);
   await page.click('#green-flag');
 }

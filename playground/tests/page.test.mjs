@@ -4,13 +4,14 @@ import { test, assert, openPlayground, runProgram, waitFrames } from './harness.
 
 /**
  * The stage canvas's pixels of one kind, counted in the page, with their mean position (canvas
- * pixels) and the canvas width: `colourful` (the default bird's saturated colours; the stage is
- * white, bubbles white and grey) or `bubbleText` (#575E75, the darkest pixels of the text).
+ * pixels) and the canvas width: `cat` (the default cat's fur; the stage is white, bubbles white
+ * and grey) or `bubbleText` (#575E75, the darkest pixels of the text).
  */
 async function find(page, kind) {
   return page.evaluate((which) => {
     const tests = {
-      colourful: (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b) > 60,
+      // The default cat's blue-grey fur (#a3b1cc, #7486a8), not the bubble's text (#575e75).
+      cat: (r, g, b) => b - r >= 36 && b > 150 && b - g >= 15,
       bubbleText: (r, g, b) => Math.abs(r - 0x57) < 24 && Math.abs(g - 0x5e) < 24 && Math.abs(b - 0x75) < 24,
     };
     const predicate = tests[which];
@@ -34,25 +35,31 @@ async function find(page, kind) {
 test('the page opens with the default project and no console errors', async ({ page, url, shot }) => {
   await openPlayground(page, url);
   await shot('opened');
-  const text = await page.inputValue('#program');
-  assert(text.includes('when green flag clicked'), 'the default program is in the text pane');
-  assert((await find(page, 'colourful')).n > 500, 'the bird is on the stage');
-  await page.click('#green-flag');
+  const targets = await page.evaluate(() => window.starling.app.project.json.targets.map((t) => t.name));
+  assert(targets.length === 2 && targets[1] === 'Sprite1', `the stage and one sprite: ${targets}`);
+  assert((await find(page, 'cat')).n > 300, 'the cat is on the stage');
+  await runProgram(page, 'when green flag clicked\nsay [Hello! I am Starling.]\n');
   await waitFrames(page, 10);
   await shot('default-project-running');
   const extras = await page.evaluate(() => window.starling.player.pg.frame_extras());
-  assert(extras.includes('Hello! I am Starling.'), `the bird says hello: ${extras}`);
+  assert(extras.includes('Hello! I am Starling.'), `the cat says hello: ${extras}`);
 });
 
 test('a text program moves the sprite and shows its bubble', async ({ page, url, shot }) => {
   await openPlayground(page, url);
+  await page.click('#view-text');
   await page.fill('#program', 'when flag clicked\nmove (10) steps\nsay [Hello!]\n');
   await page.click('#run');
   await page.click('#stop');
-  // Reload without running: the bird at the start.
-  await page.evaluate(() => window.starling.compile());
+  // Back at the start without running.
+  await page.evaluate(() => window.starling.player.pg.mouse_move(0, 0));
+  await page.evaluate(async () => {
+    const { app } = window.starling;
+    app.project.target().x = 0;
+    await app.reload();
+  });
   await page.evaluate(() => { window.starling.player.pause(); window.starling.player.draw(); });
-  const before = await find(page, 'colourful');
+  const before = await find(page, 'cat');
   await shot('before');
   await page.evaluate(async () => {
     const p = window.starling.player;
@@ -60,7 +67,7 @@ test('a text program moves the sprite and shows its bubble', async ({ page, url,
     p.stepFrames(2);
   });
   await shot('after-green-flag');
-  const after = await find(page, 'colourful');
+  const after = await find(page, 'cat');
   const scale = after.width / 480;
   const moved = (after.x - before.x) / scale;
   assert(Math.abs(moved - 10) < 1.5, `the sprite moved 10 steps right (moved ${moved.toFixed(2)})`);
@@ -123,7 +130,7 @@ test('the language switch turns the page into Chinese and back', async ({ page, 
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   assert((await page.inputValue('#lang')) === 'zh-CN', 'the choice is remembered');
-  assert((await page.inputValue('#program')).includes('当绿旗被点击'), 'a first visit in Chinese starts with Chinese blocks');
+  assert((await page.textContent('#view-blocks')) === '积木', 'the editor’s toggle is in Chinese');
   await page.selectOption('#lang', 'en');
   assert((await page.textContent('#run')) === 'Run', 'back to English');
 });
@@ -161,9 +168,13 @@ test('the ask prompt takes an answer', async ({ page, url, shot }) => {
   assert(extras.includes('Hi Ada'), `the sprite says the answer: ${extras}`);
 
   // The stage asks: the question is shown in the box itself.
-  await runProgram(page, '#stage\nwhen green flag clicked\nask [Ready?] and wait\n');
+  // (The sprite's scripts are cleared first: they would ask again.)
+  await page.fill('#program', '');
+  await page.evaluate(() => window.starling.app.project.setCurrentTarget(0));
+  await runProgram(page, 'when green flag clicked\nask [Ready?] and wait\n');
   await page.waitForSelector('#ask:not([hidden])');
-  assert((await page.textContent('#ask-question')) === 'Ready?', 'the question is in the box');
+  const asked = await page.textContent('#ask-question');
+  assert(asked === 'Ready?', `the question is in the box: ${asked}`);
   await shot('stage-asks');
 });
 

@@ -4,9 +4,13 @@
 import { run } from './harness.mjs';
 import './i18n.test.mjs';
 import './page.test.mjs';
+import './workbench.test.mjs';
 import './player.test.mjs';
 import './agreement.test.mjs';
 import './bench.test.mjs';
+import './sprites.test.mjs';
+import './files.test.mjs';
+import './sound.test.mjs';
 
 const ok = await run({ filter: process.argv[2] });
 process.exit(ok ? 0 : 1);

@@ -1,9 +1,17 @@
-// The playground page: header (title, language), the text pane (until the block editor lands in
-// src/editor/), the stage with its buttons, the ask box and the program's notes.
+// The playground page: the header (title, files, undo/redo, language), the block editor (or the
+// text view) on the left, the stage with its buttons top right and the sprite pane below it.
+// The working project is a Scratch 3 project in JavaScript (project.js); the workbench
+// (workbench.js) keeps the editor, the text view and the stage in step with it.
+//
+// Start-up order: the engine (wasm) and the stage first, so the stage shows fast; then the other
+// parts mount (each with one call, below); then the project (the autosaved one, else the
+// default) loads onto the stage; then Blockly loads in the background and shows the blocks.
 import { initialLang, lang, onLangChange, pick, setLang, t } from './i18n.js';
 import { loadEngine, Player } from './player.js';
-import { TextPane } from './text-pane.js';
-import { defaultProgram } from './default-project.js';
+import { Project } from './project.js';
+import { Workbench } from './workbench.js';
+import { mountSpritesPane } from './sprites-pane.js'; // sprites pane
+import { mountFiles, restoreProject } from './files.js'; // files
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,12 +31,6 @@ async function main() {
   const langSelect = $('lang');
   langSelect.value = lang();
   langSelect.addEventListener('change', () => setLang(langSelect.value));
-
-  const title = $('project-title');
-  title.value = t('project.defaultTitle');
-  let titleEdited = false;
-  title.addEventListener('input', () => { titleEdited = true; });
-  onLangChange(() => { if (!titleEdited) title.value = t('project.defaultTitle'); });
 
   if (typeof WebAssembly !== 'object') {
     setStatus('status.noWasm');
@@ -71,12 +73,14 @@ async function main() {
   const canvas = $('stage');
   const flag = $('green-flag');
 
+  let bench = null;
   const player = new Player(canvas, {
     editorDrag: true,
     t,
     onRunning: (on) => {
       flag.classList.toggle('active', on);
-      setStatus(on ? 'status.running' : 'status.stopped');
+      if (!bench?.hasErrors) setStatus(on ? 'status.running' : 'status.stopped');
+      bench?.runningChanged(on);
     },
     onAsk: (question, inBubble) => {
       if (question === null) {
@@ -99,25 +103,9 @@ async function main() {
     canvas.focus({ preventScroll: true });
   });
 
-  // The text pane: compile on Run (and on the green flag when the text changed).
-  const pane = new TextPane($('program'), $('code-backdrop'), $('problems'), $('problem-list'), $('kept-old'));
-  pane.setText(defaultProgram(lang()));
-  let loadedText = null;
-  const compile = async () => {
-    const text = pane.text();
-    const report = await player.loadText(text);
-    pane.showDiagnostics(report.diagnostics, !report.loaded && player.loaded);
-    if (report.loaded) loadedText = text;
-    else setStatus('status.hasErrors');
-    return report.loaded;
-  };
-  $('run').addEventListener('click', async () => {
-    if (await compile()) await player.greenFlag();
-  });
-  flag.addEventListener('click', async () => {
-    if (pane.text() !== loadedText && !(await compile())) return;
-    await player.greenFlag();
-  });
+  // The workbench: the project, the editor, the text view, the stage's program.
+  bench = new Workbench({ player, setStatus, Project });
+  flag.addEventListener('click', () => bench.greenFlag());
   $('stop').addEventListener('click', () => player.stop());
 
   // Full screen: the stage alone, as large as the screen allows.
@@ -141,12 +129,43 @@ async function main() {
     player.resize();
   });
 
-  await compile();
+  // What the other parts of the page get: `app.project` (the working Project), `app.player`,
+  // `app.editor` (null until Blockly has loaded), `app.flush()` (the editor's work into
+  // project.json), `app.reload()` (the project onto the stage), `app.openProject(p)` (replace
+  // the working project), `app.onProject(f)` (called with each new working project), and
+  // `app.restore`: set it (async () => Project | null) to give the project to start with.
+  const app = bench.app;
+
+  // ---- Mount blocks of the other parts (one call each) go here. ----
+
+  // Sprites pane (sprites-pane.js): the sprite list and properties, the library pickers,
+  // uploads, the costume and sound lists.
+  const spritesPane = mountSpritesPane($('sprite-pane'), {
+    getProject: () => app.project, player, reload: () => app.reload(), flush: () => app.flush(),
+  });
+  app.onProject?.((p) => spritesPane.setProject(p));
+  app.spritesPane = spritesPane;
+
+  // files: the file menu (new, open/save .sb3, recent projects), the title and the autosave
+  // (files.js, autosave.js); the page starts with the autosaved project when there is one.
+  const files = mountFiles($('file-menu'), {
+    Project, getProject: () => app.project, openProject: (p) => app.openProject(p), flush: () => app.flush(), lang,
+  });
+  app.restore = () => restoreProject(Project, lang());
+  app.onProject?.(() => files.projectChanged());
+  app.files = files;
+
+  // ---- End of the mount blocks. ----
+
+  const restored = app.restore ? await app.restore().catch(() => null) : null;
+  await bench.openProject(restored ?? Project.createDefault(lang()));
   player.start();
   setStatus('status.ready');
-  // For tests and the benchmark page: the player and the pane.
-  window.starling = { player, pane, compile, setLang };
+  // For tests and the benchmark page.
+  window.starling = { player, pane: bench.pane, compile: () => bench.reload(), setLang, app, bench };
   document.body.dataset.ready = 'true';
+  // Blockly after the stage: the stage is usable while the editor loads.
+  bench.loadEditor();
 }
 
 main();

@@ -12,6 +12,7 @@ import init, { Playground } from 'starling-engine';
 import { decodeCostume, pixelsOf } from './costumes.js';
 import { Sb3Problem, unzipSb3 } from './sb3.js';
 import { StageView, STAGE_W, STAGE_H } from './stage-view.js';
+import { SoundOutput } from './sound.js'; // sound (sound.js)
 
 export const FRAME_MS = 1000 / 30;
 /** At most this many VM frames per animation frame (catching up after a stall is not needed). */
@@ -101,6 +102,9 @@ export class Player {
       this.resizeObserver.observe(canvas);
     }
     this.attachInput();
+    // --- sound (sound.js): Rust mixes each frame; Web Audio plays it after the first gesture.
+    this.sound = new SoundOutput(this.pg, { onProblem: (words) => options.onWarning?.(words) });
+    // --- end sound
   }
 
   /** Matches the canvas's pixels to its size on screen (crisp on HiDPI screens). */
@@ -178,8 +182,11 @@ export class Player {
     this.view.reset();
     this.setRunning(false);
     const needs = JSON.parse(this.pg.costumes());
+    // sound (sound.js): the sound files, decoded alongside the costumes (lengths before the run).
+    const sounds = this.sound.load(getFile, () => generation === this.generation);
     const work = (async () => {
       const decoded = await Promise.all(needs.map((need) => decodeCostume(need, getFile)));
+      await sounds.catch(() => {}); // sound
       if (generation !== this.generation) return;
       needs.forEach((need, i) => {
         const { costume, center, problem } = decoded[i];
@@ -222,6 +229,7 @@ export class Player {
 
   stop() {
     this.pg.stop();
+    this.sound.stop(); // sound: what is queued stops at once
     this.handleEvents();
     this.setAsking(null);
     this.setRunning(false);
@@ -251,6 +259,7 @@ export class Player {
     if (!this.loaded) return;
     const t0 = performance.now();
     this.pg.step_frame();
+    this.sound.afterStep(); // sound: play the frame's mixed sound
     const ms = performance.now() - t0;
     this.stats.steps += 1;
     this.stats.lastStepMs = ms;

@@ -653,6 +653,24 @@ impl Vm {
         &self.config
     }
 
+    /// Sets the length (seconds at normal pitch) of sound `index` of target `target`, for `play
+    /// sound until done`: a host that decodes sounds after loading (the browser) hands in their
+    /// real lengths before the run starts. Unknown targets and sounds, and lengths that are
+    /// negative or not finite, are ignored.
+    pub fn set_sound_seconds(&mut self, target: usize, index: usize, seconds: f64) {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return;
+        }
+        let exists = self
+            .program
+            .targets
+            .get(target)
+            .is_some_and(|t| index < t.sounds.len());
+        if exists {
+            Rc::make_mut(&mut self.program).targets[target].sounds[index].seconds = Some(seconds);
+        }
+    }
+
     /// The same VM without superinstructions, to check that fusing changes nothing.
     #[cfg(test)]
     fn unfused(mut self) -> Vm {
