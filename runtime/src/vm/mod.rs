@@ -588,6 +588,21 @@ impl Vm {
         self.threads.iter().any(|t| !t.is_done())
     }
 
+    /// The scripts that have a live thread (indexes into [`Program::scripts`], ascending, each
+    /// once), for a host that makes running scripts glow as Scratch's editor does. Edge-triggered
+    /// hat checks are not scripts and do not count.
+    pub fn running_scripts(&self) -> Vec<u32> {
+        let mut scripts: Vec<u32> = self
+            .threads
+            .iter()
+            .filter(|t| !t.is_done() && t.script != NO_SCRIPT)
+            .map(|t| t.script)
+            .collect();
+        scripts.sort_unstable();
+        scripts.dedup();
+        scripts
+    }
+
     /// The virtual clock in milliseconds: the start of the next frame.
     pub fn time_ms(&self) -> f64 {
         self.clock_ms

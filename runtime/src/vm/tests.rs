@@ -297,6 +297,28 @@ fn two_threads_take_turns_each_frame() {
 }
 
 #[test]
+fn running_scripts_lists_the_scripts_with_live_threads() {
+    let mut b = Build::new();
+    let s = b.sprite("Cat");
+    let k = b.k("hi");
+    let forever = b.script(
+        s,
+        Hat::Flag,
+        vec![S::Forever(vec![k, i(Instr::Say { kind: 0 })])],
+    );
+    let once = b.script(s, Hat::Flag, vec![]);
+    let mut vm = b.vm();
+    assert!(vm.running_scripts().is_empty());
+    vm.green_flag();
+    frame(&mut vm);
+    // The empty script ended in its first frame; the forever loop goes on.
+    assert_eq!(vm.running_scripts(), vec![forever]);
+    assert_ne!(forever, once);
+    vm.stop_all();
+    assert!(vm.running_scripts().is_empty());
+}
+
+#[test]
 fn loops_yield_once_per_iteration_so_forever_loops_interleave() {
     let mut b = Build::new();
     let l = b.list(0, "log", vec![]);
