@@ -15,6 +15,8 @@
 //! passes the wall-clock time once per load (for dates); the VM's own time is its frame count.
 
 pub mod audio;
+/// Which scripts run, for the editor's glow.
+pub mod glow;
 pub mod session;
 /// The editor's text view (one target's scripts as text and back); not in the player build.
 #[cfg(feature = "text-programs")]

@@ -279,7 +279,7 @@ test('sprites: upload pictures and sounds, with friendly messages for bad files'
     const bmp = await createImageBitmap(new Blob([project.files.get(c.md5ext)]));
     return { c, w: bmp.width, h: bmp.height };
   });
-  assert(big.w <= 960 && big.h <= 720 && big.c.bitmapResolution === 2, `scaled to fit: ${JSON.stringify(big)}`);
+  assert(big.w <= 960 && big.h <= 720 && big.c.bitmapResolution === 2 && big.c.rotationCenterX === Math.round(big.w / 2), `scaled to fit, centred: ${JSON.stringify(big)}`);
   console.log(`      (an 8000×8000 PNG took ${Date.now() - t0} ms to add)`);
   // Choose the current costume from the list.
   await page.click('#sprite-pane .sp-assets-list .sp-asset[data-index="0"]');

@@ -325,3 +325,24 @@ test('workbench: a running program is not restarted by edits; the text follows t
   const back = await topBlocks(page);
   assert(back.length === 1 && back[0].count === 2, `and the sprite's new script: ${JSON.stringify(back)}`);
 });
+
+test('workbench: running scripts glow in the editor, and stop when the program stops', async ({ page, url }) => {
+  const { shot } = await openWorkbench(page, url);
+  await page.click('#view-text');
+  await page.fill('#program', 'when green flag clicked\nforever\n  turn right (15) degrees\nend\n\nwhen this sprite clicked\nsay [hi]\n');
+  await page.click('#view-blocks');
+  await page.click('#green-flag');
+  await page.waitForFunction(() => window.starling.player.running);
+  await page.waitForFunction(() => document.querySelectorAll('#blocks .starling-glow').length === 1,
+    null, { timeout: 5000 });
+  const glowing = await page.evaluate(() => {
+    const ws = window.starling.app.editor.workspace;
+    const root = ws.getTopBlocks(true).find((b) => b.getSvgRoot()?.classList.contains('starling-glow'));
+    return root?.type;
+  });
+  assert(glowing === 'event_whenflagclicked', `the green-flag script glows, not the other: ${glowing}`);
+  await shot('40-glow');
+  await page.click('#stop');
+  await page.waitForFunction(() => document.querySelectorAll('#blocks .starling-glow').length === 0,
+    null, { timeout: 5000 });
+});

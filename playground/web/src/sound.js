@@ -24,6 +24,8 @@ const LEAD = 0.09;
 const MIN_AHEAD = 0.015;
 /** Sound further ahead than this is dropped (the page's clock ran ahead of the audio's). */
 const MAX_AHEAD = 0.35;
+/** A queue that starts again (after a late frame) fades in over this long, to soften the click. */
+const RESTART_FADE_SECONDS = 0.005;
 /** The stop sign's fade, in seconds. */
 const CUT_SECONDS = 0.01;
 /** Larger sound files are not read (as the CLI). */
@@ -190,7 +192,11 @@ export class SoundOutput {
   afterStep() {
     if (!this.ctx) return;
     const pcm = this.pg.audio_take();
-    if (pcm.length === 0) return;
+    if (pcm.length === 0) {
+      // Nothing sounds: once the queue has played out, the next sound starts a new one (not late).
+      if (this.nextTime > 0 && this.nextTime <= this.ctx.currentTime) this.nextTime = 0;
+      return;
+    }
     if (this.recording) this.record(pcm);
     if (this.ctx.state !== 'running') return;
     this.schedule(pcm);
@@ -201,8 +207,10 @@ export class SoundOutput {
     const frames = pcm.length >> 1;
     if (frames === 0) return;
     const now = ctx.currentTime;
+    let restart = false;
     if (this.nextTime < now + MIN_AHEAD) {
       if (this.nextTime > 0) this.stats.late += 1;
+      restart = this.nextTime > 0;
       this.nextTime = now + LEAD;
     } else if (this.nextTime > now + MAX_AHEAD) {
       this.stats.dropped += 1;
@@ -214,6 +222,13 @@ export class SoundOutput {
     for (let i = 0, j = 0; i < frames; i++, j += 2) {
       left[i] = pcm[j];
       right[i] = pcm[j + 1];
+    }
+    if (restart) {
+      const n = Math.min(frames, Math.round(RESTART_FADE_SECONDS * ctx.sampleRate));
+      for (let i = 0; i < n; i++) {
+        left[i] *= i / n;
+        right[i] *= i / n;
+      }
     }
     const source = ctx.createBufferSource();
     source.buffer = buffer;

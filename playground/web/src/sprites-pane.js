@@ -481,17 +481,8 @@ export function mountSpritesPane(container, options = {}) {
       }
       const target = kind === 'backdrop' ? p.stage() : p.target();
       for (const pic of pictures) {
-        const c = costumeEntry(p, uniqueName(pic.name, target.costumes.map((x) => x.name)), pic.prepared);
-        if (target.isStage) {
-          // A backdrop is centred on the stage whatever its size.
-          c.rotationCenterX = Math.round((pic.prepared.width * pic.prepared.bitmapResolution) / 2);
-          c.rotationCenterY = Math.round((pic.prepared.height * pic.prepared.bitmapResolution) / 2);
-          if (pic.prepared.ext === 'svg') {
-            c.rotationCenterX = pic.prepared.rotationCenterX;
-            c.rotationCenterY = pic.prepared.rotationCenterY;
-          }
-        }
-        target.costumes.push(c);
+        // Centred (a backdrop on the stage, a costume on the sprite's position).
+        target.costumes.push(costumeEntry(p, uniqueName(pic.name, target.costumes.map((x) => x.name)), pic.prepared));
       }
       target.currentCostume = target.costumes.length - 1;
       return undefined;

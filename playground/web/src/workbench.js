@@ -299,11 +299,27 @@ export class Workbench {
       $('undo').disabled = false;
       $('redo').disabled = false;
       document.body.dataset.editorReady = 'true';
+      this.startGlow();
     } catch (e) {
       console.warn('the block editor could not start', e);
       loading.textContent = t('wb.editorFailed', { reason: String(e?.message || e) });
       loading.dataset.failed = 'true';
     }
+  }
+
+  /** Running scripts glow, as in Scratch: a few times a second, the stage's running scripts. */
+  startGlow() {
+    let last = '';
+    setInterval(() => {
+      if (!this.editor || document.hidden) return;
+      let ids = '[]';
+      try {
+        if (this.player.loaded && this.player.running) ids = this.player.pg.running_block_ids();
+      } catch { /* no program: nothing glows */ }
+      if (ids === last) return;
+      last = ids;
+      this.editor.glow(JSON.parse(ids));
+    }, 150);
   }
 
   loadEditorTarget() {
