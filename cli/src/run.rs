@@ -735,8 +735,9 @@ fn print_events(
                 }
                 *last_question = question;
             }
-            Event::Warning { message } => {
-                writeln!(err, "{}: {message}", text::warning_prefix().get(lang))?;
+            Event::Warning { message, zh, .. } => {
+                let words = starling_compiler::Message::new(message, zh);
+                writeln!(err, "{}: {}", text::warning_prefix().get(lang), words.get(lang))?;
             }
             Event::Sound(sound) => {
                 if let Some(r) = recording.as_deref_mut() {

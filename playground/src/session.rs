@@ -176,7 +176,11 @@ pub enum EventView {
         in_bubble: bool,
     },
     /// A runtime problem the program survived (the clone limit, a runaway custom block).
-    Warning { message: Words },
+    Warning {
+        message: Words,
+        /// The .sb3 id of the block that caused it, when known (the editor outlines it).
+        block: Option<String>,
+    },
     /// A sound command, for information: the session's mixer (`audio.rs`) already plays it.
     Sound(SoundOut),
 }
@@ -1015,8 +1019,12 @@ impl Session {
                         in_bubble,
                     });
                 }
-                Event::Warning { message } => self.events.push(EventView::Warning {
-                    message: translate_warning(&message),
+                Event::Warning { message, zh, loc } => self.events.push(EventView::Warning {
+                    message: Words { en: message, zh },
+                    block: match loc {
+                        starling_runtime::program::SourceLoc::Block(id) => Some(id),
+                        _ => None,
+                    },
                 }),
                 Event::Sound(s) => {
                     self.sound.handle(&s);
@@ -1296,34 +1304,6 @@ fn sound_view(s: SoundEvent) -> EventView {
     EventView::Sound(out)
 }
 
-/// The runtime's warnings are English sentences (`runtime/src/vm`); the page shows them in the
-/// user's language, so the known ones are translated here.
-// FIXME: the runtime should hand out `Message`s (en + zh) with the source location of the block
-// (`Chunk::locs`), so the editor can highlight it; until then the page gets no location.
-pub fn translate_warning(en: &str) -> Words {
-    let zh = if let Some(rest) = en.strip_prefix("The custom block \"") {
-        match rest.split_once("\" called itself too many times") {
-            Some((name, _)) => {
-                format!("自制积木“{name}”调用自己的次数太多了，所以 Starling 停止了这个脚本。")
-            }
-            None => en.to_string(),
-        }
-    } else if en.starts_with("There are already ") && en.contains("clones") {
-        let n: String = en
-            .trim_start_matches("There are already ")
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        format!("已经有 {n} 个克隆体了，所以 Starling 没有再克隆（Scratch 也有同样的限制）。")
-    } else {
-        en.to_string()
-    };
-    Words {
-        en: en.to_string(),
-        zh,
-    }
-}
-
 fn diagnostic_view(d: &Diagnostic, source: Option<&str>) -> DiagnosticView {
     let (place, block) = locate(&d.loc, source);
     DiagnosticView {
@@ -1593,16 +1573,39 @@ mod tests {
     }
 
     #[test]
-    fn runtime_warnings_come_in_both_languages() {
-        let w = translate_warning(
-            "There are already 300 clones, so Starling did not make more (Scratch has the same limit).",
-        );
-        assert!(w.zh.contains("300 个克隆体"), "{}", w.zh);
-        let w = translate_warning(
-            "The custom block \"jump\" called itself too many times, so Starling stopped this script.",
-        );
-        assert!(w.zh.contains("“jump”"), "{}", w.zh);
-        assert_eq!(translate_warning("Something new.").zh, "Something new.");
+    fn runtime_warnings_come_in_both_languages_with_their_block() {
+        let project = r#"{"targets":[{"isStage":true,"name":"Stage","variables":{},"lists":{},
+            "broadcasts":{},"blocks":{},"currentCostume":0,"costumes":[],"sounds":[]},
+            {"isStage":false,"name":"Cat","variables":{},"lists":{},"broadcasts":{},
+            "blocks":{
+              "hat":{"opcode":"event_whenflagclicked","next":"loop","parent":null,"inputs":{},
+                     "fields":{},"shadow":false,"topLevel":true,"x":0,"y":0},
+              "loop":{"opcode":"control_forever","next":null,"parent":"hat",
+                      "inputs":{"SUBSTACK":[2,"clone"]},"fields":{},"shadow":false,"topLevel":false},
+              "clone":{"opcode":"control_create_clone_of","next":null,"parent":"loop",
+                       "inputs":{"CLONE_OPTION":[1,"menu"]},"fields":{},"shadow":false,"topLevel":false},
+              "menu":{"opcode":"control_create_clone_of_menu","next":null,"parent":"clone",
+                      "inputs":{},"fields":{"CLONE_OPTION":["_myself_",null]},"shadow":true,"topLevel":false}},
+            "currentCostume":0,"costumes":[],"sounds":[],"x":0,"y":0,"size":100,
+            "direction":90,"visible":true,"draggable":false,"rotationStyle":"all around",
+            "layerOrder":1}],"monitors":[],"extensions":[],"meta":{"semver":"3.0.0"}}"#;
+        let mut s = Session::new();
+        assert!(s.load_project_json(project).loaded);
+        s.green_flag();
+        let mut warnings = Vec::new();
+        for _ in 0..400 {
+            s.step_frame();
+            for e in s.take_events() {
+                if let EventView::Warning { message, block } = e {
+                    warnings.push((message, block));
+                }
+            }
+        }
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let (message, block) = &warnings[0];
+        assert!(message.en.contains("300 clones"), "{}", message.en);
+        assert!(message.zh.contains("300 个克隆体"), "{}", message.zh);
+        assert_eq!(block.as_deref(), Some("clone"));
     }
 
     #[test]

@@ -346,3 +346,23 @@ test('workbench: running scripts glow in the editor, and stop when the program s
   await page.waitForFunction(() => document.querySelectorAll('#blocks .starling-glow').length === 0,
     null, { timeout: 5000 });
 });
+
+test('workbench: a runtime problem outlines its block, with the message in the language of the page', async ({ page, url }) => {
+  const { shot } = await openWorkbench(page, url);
+  await page.click('#view-text');
+  await page.fill('#program', 'when green flag clicked\nspawn\n\ndefine spawn // run without screen refresh\nrepeat (400)\n  create clone of (myself v)\nend\n');
+  await page.click('#view-blocks');
+  await page.click('#green-flag');
+  await page.waitForFunction(() => !!document.querySelector('#blocks .starling-error'), null, { timeout: 10000 });
+  const result = await page.evaluate(() => {
+    const ws = window.starling.app.editor.workspace;
+    const block = ws.getAllBlocks(false).find((b) => b.getSvgRoot()?.classList.contains('starling-error'));
+    return {
+      type: block?.type,
+      notes: [...document.querySelectorAll('#warning-list li')].map((li) => li.textContent),
+    };
+  });
+  await shot('50-runtime-problem');
+  assert(result.type === 'control_create_clone_of', `the clone block is outlined: ${JSON.stringify(result)}`);
+  assert(result.notes.some((n) => n.includes('300 clones')), `the note says why: ${JSON.stringify(result.notes)}`);
+});

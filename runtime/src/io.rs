@@ -46,7 +46,14 @@ pub enum Event {
     },
     /// A runtime problem worth telling the user about (e.g. the clone limit was reached). The
     /// program keeps running.
-    Warning { message: String },
+    Warning {
+        /// In English.
+        message: String,
+        /// In Simplified Chinese.
+        zh: String,
+        /// The block that caused it (`SourceLoc::None` when unknown), so an editor can point at it.
+        loc: crate::program::SourceLoc,
+    },
 }
 
 /// Pen commands, in stage coordinates.

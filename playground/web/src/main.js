@@ -92,7 +92,11 @@ async function main() {
       askForm.hidden = false;
       askInput.focus({ preventScroll: true });
     },
-    onWarning: (words) => addNote(words),
+    onWarning: (words, block) => {
+      addNote(words);
+      // A runtime problem of a block: outline it in the editor, with the message beside it.
+      if (block) bench?.editor?.highlightBlock(block, pick(words));
+    },
     onCostumeProblem: (need, kind) => addNote(() => t(`costume.${kind}`, {
       sprite: need.sprite, costume: need.name, file: need.file ?? '',
     })),

@@ -71,7 +71,7 @@ function isTyping(target) {
 export class Player {
   /**
    * `canvas`: the stage; callbacks: `onAsk(question | null, inBubble)` (null: hide the box),
-   * `onWarning(words)`, `onRunning(bool)`, `onCostumeProblem(need, kind)`; `t` translates
+   * `onWarning(words, block)` (block: the .sb3 id of the block, or null), `onRunning(bool)`, `onCostumeProblem(need, kind)`; `t` translates
    * (monitors' "length"); `editorDrag`: any sprite can be dragged (the editor) or only
    * draggable ones (a player).
    */
@@ -274,7 +274,7 @@ export class Player {
     if (json === '[]') return;
     for (const event of JSON.parse(json)) {
       if (event.type === 'ask') this.setAsking(event.question, event.in_bubble);
-      else if (event.type === 'warning') this.options.onWarning?.(event.message);
+      else if (event.type === 'warning') this.options.onWarning?.(event.message, event.block ?? null);
       else if (event.type === 'sound') this.options.onSound?.(event);
     }
     if (this.asking && !this.pg.waiting_for_answer()) this.setAsking(null);

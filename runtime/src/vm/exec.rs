@@ -29,7 +29,7 @@ use super::jsmath::{self, js_round};
 use super::lower::{BinOp, Op, Src, TextOp};
 use super::ops::{bubble_kind, limit_precision};
 use super::thread::{Frame, Glide, Handle, Status, Thread, Wait, NO_PROC};
-use super::Vm;
+use super::{Vm, MAX_CLONES};
 use crate::isa::{slot_parts, Instr};
 use crate::program::Program;
 use crate::value::{
@@ -812,9 +812,14 @@ impl Vm {
                     };
                     if th.frames.len() > self.config.max_call_depth {
                         let name = readable_proccode(&def.proccode);
-                        self.warn(format!(
-                            "The custom block \"{name}\" called itself too many times, so Starling stopped this script."
-                        ));
+                        let loc = loc_of(prog, &th, at);
+                        self.warn(
+                            format!(
+                                "The custom block \"{name}\" called itself too many times, so Starling stopped this script."
+                            ),
+                            format!("自制积木“{name}”调用自己的次数太多了，所以 Starling 停止了这个脚本。"),
+                            loc,
+                        );
                         done!();
                     }
                     let recursive = th
@@ -1146,7 +1151,16 @@ impl Vm {
             },
             Instr::CreateClone => {
                 let which = pop!();
-                self.create_clone_of(sid, &which);
+                if self.create_clone_of(sid, &which) {
+                    let loc = loc_of(&self.program, th, at);
+                    self.warn(
+                        format!(
+                            "There are already {MAX_CLONES} clones, so Starling did not make more (Scratch has the same limit)."
+                        ),
+                        format!("已经有 {MAX_CLONES} 个克隆体了，所以 Starling 没有再克隆（Scratch 也有同样的限制）。"),
+                        loc,
+                    );
+                }
             }
             Instr::DeleteClone if self.sprites[sid].is_clone => {
                 self.delete_clone(sid);
@@ -1586,4 +1600,14 @@ impl Vm {
         *pc_out = pc;
         true
     }
+}
+
+/// Where the instruction at `at` of the thread's current chunk came from (for warnings).
+fn loc_of(prog: &Program, th: &Thread, at: usize) -> crate::program::SourceLoc {
+    th.frames
+        .last()
+        .and_then(|f| prog.chunks.get(f.chunk as usize))
+        .and_then(|c| c.locs.get(at))
+        .cloned()
+        .unwrap_or(crate::program::SourceLoc::None)
 }

@@ -1207,8 +1207,8 @@ impl Vm {
         });
     }
 
-    fn warn(&mut self, message: String) {
-        self.events.push(Event::Warning { message });
+    fn warn(&mut self, message: String, zh: String, loc: crate::program::SourceLoc) {
+        self.events.push(Event::Warning { message, zh, loc });
     }
 }
 

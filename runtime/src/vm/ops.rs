@@ -457,25 +457,23 @@ impl Vm {
     // ------------------------------------------------------------------ clones
 
     /// `create clone of`: `_myself_` or a sprite's name. At most 300 clones; the stage has none.
-    pub(super) fn create_clone_of(&mut self, sid: usize, which: &Value) {
+    /// `create clone of`; true when this call hit the clone limit for the first time (the caller
+    /// warns, with the block's place).
+    pub(super) fn create_clone_of(&mut self, sid: usize, which: &Value) -> bool {
         let name = which.to_str();
         let source = if &*name == "_myself_" {
             Some(sid)
         } else {
             self.original_by_name(&name, false)
         };
-        let Some(source) = source else { return };
+        let Some(source) = source else { return false };
         if self.sprites[source].is_stage {
-            return;
+            return false;
         }
         if self.clone_count >= MAX_CLONES {
-            if !self.clone_warning_given {
-                self.clone_warning_given = true;
-                self.warn(format!(
-                    "There are already {MAX_CLONES} clones, so Starling did not make more (Scratch has the same limit)."
-                ));
-            }
-            return;
+            let first = !self.clone_warning_given;
+            self.clone_warning_given = true;
+            return first;
         }
         self.clone_count += 1;
         let src = &self.sprites[source];
@@ -519,6 +517,7 @@ impl Vm {
         if visible {
             self.redraw_requested = true;
         }
+        false
     }
 
     /// `delete this clone` (only clones can be deleted).

@@ -568,7 +568,7 @@ fn recursion_depth_limit_stops_the_script_with_a_warning() {
     vm.green_flag();
     let events = frame(&mut vm);
     assert!(
-        events.iter().any(|e| matches!(e, Event::Warning { message } if message.contains("\"forever deeper\" called itself too many times"))),
+        events.iter().any(|e| matches!(e, Event::Warning { message, .. } if message.contains("\"forever deeper\" called itself too many times"))),
         "{events:?}"
     );
     assert!(!vm.is_running());

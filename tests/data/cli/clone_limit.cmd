@@ -1,0 +1,1 @@
+run inputs/clone_limit.sb.txt
