@@ -90,7 +90,7 @@ await test('the editor\'s copy of the catalog parses and has every palette block
 // ---------------------------------------------------------------------------------------------
 
 function starlingBinary() {
-  const bin = process.env.STARLING ?? join(ROOT, 'target', 'release', 'starling');
+  const bin = process.env.STARLING ?? join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'starling');
   if (!existsSync(bin)) {
     console.log('building the starling CLI (cargo build --release -p starling) …');
     execFileSync('cargo', ['build', '--release', '-q', '-p', 'starling'], { cwd: ROOT, stdio: 'inherit' });

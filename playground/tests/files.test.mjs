@@ -108,7 +108,7 @@ test('files: save to the computer and open the saved file again (page and CLI)',
   await expectAnswer(page, '2262');
   await shotInto(page, '04-reopened');
   // And natively: the CLI loads it.
-  const cli = process.env.STARLING || join(repo, 'target', 'release', 'starling');
+  const cli = process.env.STARLING || join(process.env.CARGO_TARGET_DIR || join(repo, 'target'), 'release', 'starling');
   if (existsSync(cli)) {
     const out = execFileSync(cli, ['run', saved], { encoding: 'utf8', timeout: 60000 });
     assert(out.includes('2262'), `the CLI runs the saved project: ${out}`);
