@@ -108,6 +108,15 @@ pub fn find(id: &str) -> Option<&'static LibrarySound> {
     SOUNDS.iter().find(|s| s.id == id)
 }
 
+/// The sound a person means by `name` (`#sound Meow` in a text program): its id or English name
+/// in any case, or its Chinese name; surrounding spaces do not matter.
+pub fn lookup(name: &str) -> Option<&'static LibrarySound> {
+    let name = name.trim();
+    SOUNDS.iter().find(|s| {
+        s.id.eq_ignore_ascii_case(name) || s.en.eq_ignore_ascii_case(name) || s.zh == name
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pieces.
 
@@ -1072,6 +1081,16 @@ fn teleport(rate: f64) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_by_id_english_or_chinese_name() {
+        let meow = find("meow").expect("meow exists");
+        assert_eq!(lookup("meow").map(|s| s.id), Some("meow"));
+        assert_eq!(lookup("  MEOW ").map(|s| s.id), Some("meow"));
+        assert_eq!(lookup(meow.en).map(|s| s.id), Some("meow"));
+        assert_eq!(lookup(meow.zh).map(|s| s.id), Some("meow"));
+        assert!(lookup("no such sound").is_none());
+    }
 
     #[test]
     fn the_library_has_enough_named_sounds() {

@@ -217,7 +217,7 @@ fn prepare_sounds(
                         prepared
                     }
                 },
-                None => match library_sound(&sound.name) {
+                None => match starling_audio::library::lookup(&sound.name) {
                     Some(found) => Some(
                         library
                             .entry(found.id)
@@ -335,15 +335,6 @@ fn render_library_sound(
         rate: sound.rate,
         samples: sound.samples.len() as u64,
     }
-}
-
-/// The built-in library's sound called `name`: its id, English name (in any case) or Chinese
-/// name, as `starling run` finds it.
-fn library_sound(name: &str) -> Option<&'static LibrarySound> {
-    let name = name.trim();
-    starling_audio::library::all().iter().find(|s| {
-        s.id.eq_ignore_ascii_case(name) || s.en.eq_ignore_ascii_case(name) || s.zh == name
-    })
 }
 
 /// `wanted`, or `wanted` with a number added, whichever no asset or file of the project is called

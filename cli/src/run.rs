@@ -335,13 +335,7 @@ pub fn load_sounds(
 /// The built-in library's sound called `name` (its id, English or Chinese name, in any case),
 /// made at [`AUDIO_RATE`].
 fn library_sound(name: &str) -> Option<Sound> {
-    let name = name.trim();
-    starling_audio::library::all()
-        .iter()
-        .find(|s| {
-            s.id.eq_ignore_ascii_case(name) || s.en.eq_ignore_ascii_case(name) || s.zh == name
-        })
-        .map(|s| s.render(AUDIO_RATE))
+    starling_audio::library::lookup(name).map(|s| s.render(AUDIO_RATE))
 }
 
 /// Runs a compiled program as `starling run` does: on a stage with the costumes from `assets`,
@@ -737,7 +731,12 @@ fn print_events(
             }
             Event::Warning { message, zh, .. } => {
                 let words = starling_compiler::Message::new(message, zh);
-                writeln!(err, "{}: {}", text::warning_prefix().get(lang), words.get(lang))?;
+                writeln!(
+                    err,
+                    "{}: {}",
+                    text::warning_prefix().get(lang),
+                    words.get(lang)
+                )?;
             }
             Event::Sound(sound) => {
                 if let Some(r) = recording.as_deref_mut() {

@@ -213,13 +213,7 @@ impl SoundHost {
 /// name (as the CLI finds it).
 #[cfg(feature = "sound-library")]
 fn library_sound(name: &str) -> Option<Sound> {
-    let name = name.trim();
-    starling_audio::library::all()
-        .iter()
-        .find(|s| {
-            s.id.eq_ignore_ascii_case(name) || s.en.eq_ignore_ascii_case(name) || s.zh == name
-        })
-        .map(|s| s.render(LIBRARY_RATE))
+    starling_audio::library::lookup(name).map(|s| s.render(LIBRARY_RATE))
 }
 
 #[cfg(not(feature = "sound-library"))]
