@@ -49,23 +49,18 @@ mod tests {
 
     #[test]
     fn a_running_forever_script_reports_its_hat_block() {
-        let project = r#"{"targets":[{"isStage":true,"name":"Stage","variables":{},"lists":{},
-            "broadcasts":{},"blocks":{},"currentCostume":0,"costumes":[],"sounds":[]},
-            {"isStage":false,"name":"Cat","variables":{},"lists":{},"broadcasts":{},
-            "blocks":{
-              "hat":{"opcode":"event_whenflagclicked","next":"loop","parent":null,"inputs":{},
+        let project = crate::session::tests::one_sprite_project(
+            r#"{"hat":{"opcode":"event_whenflagclicked","next":"loop","parent":null,"inputs":{},
                      "fields":{},"shadow":false,"topLevel":true,"x":0,"y":0},
               "loop":{"opcode":"control_forever","next":null,"parent":"hat",
                       "inputs":{"SUBSTACK":[2,"turn"]},"fields":{},"shadow":false,"topLevel":false},
               "turn":{"opcode":"motion_turnright","next":null,"parent":"loop",
                       "inputs":{"DEGREES":[1,[4,"15"]]},"fields":{},"shadow":false,"topLevel":false},
               "once":{"opcode":"event_whenflagclicked","next":null,"parent":null,"inputs":{},
-                      "fields":{},"shadow":false,"topLevel":true,"x":0,"y":200}},
-            "currentCostume":0,"costumes":[],"sounds":[],"x":0,"y":0,"size":100,
-            "direction":90,"visible":true,"draggable":false,"rotationStyle":"all around",
-            "layerOrder":1}],"monitors":[],"extensions":[],"meta":{"semver":"3.0.0"}}"#;
+                      "fields":{},"shadow":false,"topLevel":true,"x":0,"y":200}}"#,
+        );
         let mut session = crate::Session::new();
-        let report = session.load_project_json(project);
+        let report = session.load_project_json(&project);
         assert!(report.loaded, "{:?}", report.diagnostics);
         let vm = session.vm().expect("loaded");
         assert!(running_block_ids(vm).is_empty());

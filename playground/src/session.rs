@@ -1372,8 +1372,22 @@ pub fn place(src: &str, start: usize, end: usize) -> Place {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A project.json with an empty stage and one sprite, "Cat", whose blocks are `blocks` (a
+    /// JSON object of Scratch 3 blocks).
+    pub(crate) fn one_sprite_project(blocks: &str) -> String {
+        format!(
+            r#"{{"targets":[{{"isStage":true,"name":"Stage","variables":{{}},"lists":{{}},
+            "broadcasts":{{}},"blocks":{{}},"currentCostume":0,"costumes":[],"sounds":[]}},
+            {{"isStage":false,"name":"Cat","variables":{{}},"lists":{{}},"broadcasts":{{}},
+            "blocks":{blocks},"currentCostume":0,"costumes":[],"sounds":[],"x":0,"y":0,
+            "size":100,"direction":90,"visible":true,"draggable":false,
+            "rotationStyle":"all around","layerOrder":1}}],"monitors":[],"extensions":[],
+            "meta":{{"semver":"3.0.0"}}}}"#
+        )
+    }
 
     /// A `size`×`size` opaque square of straight RGBA.
     fn square(size: u32, rgba: [u8; 4]) -> Vec<u8> {
@@ -1574,23 +1588,18 @@ mod tests {
 
     #[test]
     fn runtime_warnings_come_in_both_languages_with_their_block() {
-        let project = r#"{"targets":[{"isStage":true,"name":"Stage","variables":{},"lists":{},
-            "broadcasts":{},"blocks":{},"currentCostume":0,"costumes":[],"sounds":[]},
-            {"isStage":false,"name":"Cat","variables":{},"lists":{},"broadcasts":{},
-            "blocks":{
-              "hat":{"opcode":"event_whenflagclicked","next":"loop","parent":null,"inputs":{},
+        let project = one_sprite_project(
+            r#"{"hat":{"opcode":"event_whenflagclicked","next":"loop","parent":null,"inputs":{},
                      "fields":{},"shadow":false,"topLevel":true,"x":0,"y":0},
               "loop":{"opcode":"control_forever","next":null,"parent":"hat",
                       "inputs":{"SUBSTACK":[2,"clone"]},"fields":{},"shadow":false,"topLevel":false},
               "clone":{"opcode":"control_create_clone_of","next":null,"parent":"loop",
                        "inputs":{"CLONE_OPTION":[1,"menu"]},"fields":{},"shadow":false,"topLevel":false},
               "menu":{"opcode":"control_create_clone_of_menu","next":null,"parent":"clone",
-                      "inputs":{},"fields":{"CLONE_OPTION":["_myself_",null]},"shadow":true,"topLevel":false}},
-            "currentCostume":0,"costumes":[],"sounds":[],"x":0,"y":0,"size":100,
-            "direction":90,"visible":true,"draggable":false,"rotationStyle":"all around",
-            "layerOrder":1}],"monitors":[],"extensions":[],"meta":{"semver":"3.0.0"}}"#;
+                      "inputs":{},"fields":{"CLONE_OPTION":["_myself_",null]},"shadow":true,"topLevel":false}}"#,
+        );
         let mut s = Session::new();
-        assert!(s.load_project_json(project).loaded);
+        assert!(s.load_project_json(&project).loaded);
         s.green_flag();
         let mut warnings = Vec::new();
         for _ in 0..400 {

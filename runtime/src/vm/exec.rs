@@ -812,7 +812,7 @@ impl Vm {
                     };
                     if th.frames.len() > self.config.max_call_depth {
                         let name = readable_proccode(&def.proccode);
-                        let loc = loc_of(prog, &th, at);
+                        let loc = loc_of(prog, th, at);
                         self.warn(
                             format!(
                                 "The custom block \"{name}\" called itself too many times, so Starling stopped this script."
